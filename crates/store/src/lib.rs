@@ -1,0 +1,210 @@
+//! Storage traits and the domain types they speak.
+//!
+//! `core` depends on these traits only; `store-sql` implements them. Nothing here knows
+//! about SQL, HTTP or XML. Rules (preconditions, access checks, change-log writes) live in
+//! `core`: the store offers atomic building blocks inside a [`WriteTx`], and core decides.
+
+use async_trait::async_trait;
+pub use kairos_ical::{ComponentKind, ComponentSet};
+use uuid::Uuid;
+
+mod types;
+pub use types::*;
+
+/// Errors a store can report. Backend details are flattened to text: domain code never
+/// sees driver types.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// A uniqueness constraint was violated (duplicate user name, path, name or UID).
+    #[error("conflict: {0}")]
+    Conflict(String),
+    /// The database was busy or a serialization conflict occurred; the caller may retry.
+    #[error("database busy: {0}")]
+    Busy(String),
+    /// Stored data could not be decoded (corruption or a schema mismatch).
+    #[error("corrupt stored data: {0}")]
+    Corrupt(String),
+    /// Any other backend failure (I/O, connection, migration).
+    #[error("storage backend: {0}")]
+    Backend(String),
+}
+
+/// Result alias for store operations.
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// Read access plus the entry point for write transactions.
+///
+/// Reads outside a transaction see the latest committed state.
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// A user by login name.
+    async fn user_by_name(&self, name: &str) -> StoreResult<Option<User>>;
+    /// A user by id.
+    async fn user_by_id(&self, id: UserId) -> StoreResult<Option<User>>;
+    /// All users, ordered by name.
+    async fn list_users(&self) -> StoreResult<Vec<User>>;
+
+    /// A collection by owner and home-relative path (`""` is the home itself).
+    async fn collection_by_path(&self, owner: UserId, path: &str)
+    -> StoreResult<Option<Collection>>;
+    /// A collection by id.
+    async fn collection_by_id(&self, id: CollectionId) -> StoreResult<Option<Collection>>;
+    /// The direct child collections of `parent`, ordered by path.
+    async fn child_collections(&self, parent: CollectionId) -> StoreResult<Vec<Collection>>;
+
+    /// One member resource with its bytes.
+    async fn object(&self, collection: CollectionId, name: &str)
+    -> StoreResult<Option<StoredObject>>;
+    /// One member resource without its bytes.
+    async fn object_meta(&self, collection: CollectionId, name: &str)
+    -> StoreResult<Option<ObjectMeta>>;
+    /// Every member resource of a collection (no bytes), ordered by name.
+    async fn list_objects(&self, collection: CollectionId) -> StoreResult<Vec<ObjectMeta>>;
+    /// Every member resource with its bytes, ordered by name.
+    async fn list_objects_with_data(&self, collection: CollectionId)
+    -> StoreResult<Vec<StoredObject>>;
+    /// The named members that exist, in one query; missing names are simply absent.
+    async fn objects_by_names(
+        &self,
+        collection: CollectionId,
+        names: &[String],
+        with_data: bool,
+    ) -> StoreResult<Vec<FetchedObject>>;
+
+    /// Members changed after `after_seq`, oldest first, at most `limit` rows, in one query.
+    /// With `include_deleted = false` tombstones are skipped (initial sync).
+    async fn changes_since(
+        &self,
+        collection: CollectionId,
+        after_seq: i64,
+        include_deleted: bool,
+        limit: Option<u32>,
+        with_data: bool,
+    ) -> StoreResult<Vec<MemberChange>>;
+
+    /// Dead properties of one resource, ordered by (namespace, name).
+    async fn dead_properties(&self, owner: PropOwner) -> StoreResult<Vec<DeadProperty>>;
+    /// Dead properties of every member object of a collection, in one query.
+    async fn member_dead_properties(
+        &self,
+        collection: CollectionId,
+    ) -> StoreResult<Vec<(ObjectId, DeadProperty)>>;
+
+    /// Starts a write transaction. Dropping it without [`WriteTx::commit`] rolls back.
+    async fn begin(&self) -> StoreResult<Box<dyn WriteTx>>;
+
+    /// Lightweight check that the database answers (readiness).
+    async fn ping(&self) -> StoreResult<()>;
+}
+
+/// A write transaction. Every method runs inside it; nothing is visible to others until
+/// [`WriteTx::commit`].
+#[async_trait]
+pub trait WriteTx: Send {
+    /// Inserts a user; [`StoreError::Conflict`] if the name is taken.
+    async fn insert_user(&mut self, user: &User) -> StoreResult<()>;
+    /// Replaces a user's password hash; false if there is no such user.
+    async fn set_password_hash(&mut self, id: UserId, hash: &str) -> StoreResult<bool>;
+    /// Deletes a user and everything they own; false if there is no such user.
+    async fn delete_user(&mut self, id: UserId) -> StoreResult<bool>;
+
+    /// Inserts a collection; [`StoreError::Conflict`] if (owner, path) exists.
+    async fn insert_collection(&mut self, collection: &Collection) -> StoreResult<()>;
+    /// A collection by owner and path, read inside the transaction.
+    async fn collection_by_path(
+        &mut self,
+        owner: UserId,
+        path: &str,
+    ) -> StoreResult<Option<Collection>>;
+    /// The collection at `path` and every collection below it, ordered by path (parents
+    /// before children).
+    async fn collection_tree(&mut self, owner: UserId, path: &str) -> StoreResult<Vec<Collection>>;
+    /// Replaces the collection's descriptive properties.
+    async fn update_collection_props(
+        &mut self,
+        id: CollectionId,
+        props: &CollectionProps,
+    ) -> StoreResult<()>;
+    /// Increments the collection's sequence, stamps `modified_at`, and returns the new
+    /// sequence. Takes the collection's write lock: call it first in a transaction that
+    /// changes the collection, so concurrent writers serialize.
+    async fn bump_seq(&mut self, id: CollectionId, now: Timestamp) -> StoreResult<i64>;
+    /// Deletes a collection, everything below it and all their members.
+    async fn delete_collection_tree(&mut self, id: CollectionId) -> StoreResult<()>;
+    /// Moves a collection (and the paths of everything below it) to `new_parent`/`new_path`.
+    async fn move_collection(
+        &mut self,
+        id: CollectionId,
+        new_parent: CollectionId,
+        new_path: &str,
+    ) -> StoreResult<()>;
+
+    /// One member with its bytes.
+    async fn object(
+        &mut self,
+        collection: CollectionId,
+        name: &str,
+    ) -> StoreResult<Option<StoredObject>>;
+    /// Every member with bytes (for copying a collection).
+    async fn list_objects_with_data(
+        &mut self,
+        collection: CollectionId,
+    ) -> StoreResult<Vec<StoredObject>>;
+    /// The name of the member holding `uid` in `collection`, if any.
+    async fn object_name_by_uid(
+        &mut self,
+        collection: CollectionId,
+        uid: &str,
+    ) -> StoreResult<Option<String>>;
+    /// Creates or replaces the member `write.name`. On replace the object keeps its id and
+    /// `created_at`. Returns the stored metadata.
+    async fn put_object(
+        &mut self,
+        collection: CollectionId,
+        write: &ObjectWrite,
+        now: Timestamp,
+    ) -> StoreResult<ObjectMeta>;
+    /// Deletes a member and its dead properties; false if it did not exist.
+    async fn delete_object(&mut self, collection: CollectionId, name: &str) -> StoreResult<bool>;
+    /// Moves a member (keeping its id and dead properties) to another name and/or
+    /// collection. The destination name must be free.
+    async fn move_object(
+        &mut self,
+        from: CollectionId,
+        from_name: &str,
+        to: CollectionId,
+        to_name: &str,
+        now: Timestamp,
+    ) -> StoreResult<ObjectMeta>;
+
+    /// Records that member `name` of `collection` changed (or was deleted) at `seq`.
+    /// Keeps one row per member: the latest change wins.
+    async fn record_change(
+        &mut self,
+        collection: CollectionId,
+        name: &str,
+        seq: i64,
+        deleted: bool,
+    ) -> StoreResult<()>;
+
+    /// Dead properties of one resource.
+    async fn dead_properties(&mut self, owner: PropOwner) -> StoreResult<Vec<DeadProperty>>;
+    /// Sets (inserts or replaces) a dead property.
+    async fn set_dead_property(&mut self, owner: PropOwner, prop: &DeadProperty)
+    -> StoreResult<()>;
+    /// Removes a dead property; removing an absent one is not an error.
+    async fn remove_dead_property(
+        &mut self,
+        owner: PropOwner,
+        namespace: &str,
+        name: &str,
+    ) -> StoreResult<()>;
+
+    /// Makes every change of this transaction durable and visible.
+    async fn commit(self: Box<Self>) -> StoreResult<()>;
+}
+
+/// Generates a new time-ordered id.
+pub fn new_id() -> Uuid {
+    Uuid::now_v7()
+}
