@@ -1,1 +1,75 @@
-//! placeholder
+//! Kairos services: authentication, access control, calendars, objects and sync.
+//!
+//! Every front-end (DAV today; REST, web and MCP later) calls these services, so each rule
+//! (a precondition, an access check, a change-log write) exists once, here.
+
+pub mod access;
+pub mod auth;
+mod collections;
+mod conditions;
+pub mod config;
+mod error;
+mod home;
+mod objects;
+mod props;
+mod resolve;
+mod sync;
+mod transfer;
+pub mod users;
+
+use std::sync::Arc;
+
+use kairos_store::Store;
+
+pub use access::{Granted, Principal, Privileges, Reader, Writer};
+pub use collections::NewCollection;
+pub use conditions::{Conditions, EtagMatch};
+pub use config::{AuthConfig, CoreConfig};
+pub use error::{Condition, CoreError, CoreResult, PropertyError, ResourceLocation};
+pub use objects::{Members, PutOutcome};
+pub use props::{LiveProperty, PropChange};
+pub use resolve::{Resource, valid_segment};
+pub use sync::{SyncPage, SyncToken};
+pub use transfer::{TransferOutcome, TransferTarget};
+
+/// The services, over one store. Cheap to share (`Arc`).
+pub struct Kairos {
+    store: Arc<dyn Store>,
+    config: CoreConfig,
+    auth: auth::Authenticator,
+    homes: home::ReadyHomes,
+}
+
+impl Kairos {
+    /// Services over `store` with `config`.
+    pub fn new(store: Arc<dyn Store>, config: CoreConfig) -> Self {
+        Kairos {
+            auth: auth::Authenticator::new(&config.auth),
+            store,
+            config,
+            homes: home::ReadyHomes::default(),
+        }
+    }
+
+    /// The settings in force.
+    pub fn config(&self) -> &CoreConfig {
+        &self.config
+    }
+
+    /// Whether the database answers (readiness probe).
+    pub async fn ready(&self) -> CoreResult<()> {
+        Ok(self.store.ping().await?)
+    }
+}
+
+/// Milliseconds since the Unix epoch.
+pub(crate) fn now_ms() -> i64 {
+    jiff::Timestamp::now().as_millisecond()
+}
+
+/// The strong entity tag of a resource's bytes (without quotes): a content hash, so equal
+/// bytes always carry the same tag and any change changes it.
+pub fn etag_for(data: &[u8]) -> String {
+    let hash = blake3::hash(data);
+    hash.to_hex()[..32].to_owned()
+}

@@ -1,1 +1,29 @@
-fn main() {}
+//! `kairos`: the calendar server and its administration commands.
+
+mod cli;
+mod serve;
+mod settings;
+mod users;
+
+use clap::Parser;
+
+fn main() -> std::process::ExitCode {
+    let cli = cli::Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("kairos: cannot start the async runtime: {e}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(cli::run(cli)) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("kairos: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,161 @@
+//! Authorization as types. A front-end gets a [`Principal`] only from authentication and a
+//! [`Reader`] or [`Writer`] for a collection only from the checks in this module, and every
+//! core operation on a collection demands one of them: a forgotten check does not compile.
+
+use kairos_store::{Collection, UserId};
+
+/// An authenticated user. Constructed only by [`crate::auth`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Principal {
+    id: UserId,
+    name: String,
+}
+
+impl Principal {
+    pub(crate) fn new(id: UserId, name: String) -> Self {
+        Principal { id, name }
+    }
+
+    /// The user's id.
+    pub fn id(&self) -> UserId {
+        self.id
+    }
+
+    /// The user's login name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+}
+
+/// What a principal may do to a collection and its members.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Privileges {
+    /// Read members and properties.
+    pub read: bool,
+    /// Change members (create, replace, delete).
+    pub write_content: bool,
+    /// Change the collection's properties.
+    pub write_properties: bool,
+    /// Create and remove child resources (bind/unbind).
+    pub bind: bool,
+}
+
+impl Privileges {
+    /// Everything (the owner).
+    pub const ALL: Privileges = Privileges {
+        read: true,
+        write_content: true,
+        write_properties: true,
+        bind: true,
+    };
+
+    /// Whether every write privilege is held.
+    pub fn can_write(self) -> bool {
+        self.write_content && self.write_properties && self.bind
+    }
+}
+
+/// A collection the principal is allowed to see, with what they may do to it. The only way
+/// to obtain one is [`crate::Kairos::resolve`] (or the other lookups in core), which check.
+#[derive(Clone, Debug)]
+pub struct Granted {
+    collection: Collection,
+    owner_name: String,
+    privileges: Privileges,
+}
+
+impl Granted {
+    /// Grants access after the caller decided the privileges. Private to core.
+    pub(crate) fn new(collection: Collection, owner_name: String, privileges: Privileges) -> Self {
+        Granted {
+            collection,
+            owner_name,
+            privileges,
+        }
+    }
+
+    /// The collection (read-only view).
+    pub fn collection(&self) -> &Collection {
+        &self.collection
+    }
+
+    /// The owner's login name.
+    pub fn owner_name(&self) -> &str {
+        &self.owner_name
+    }
+
+    /// What the principal may do.
+    pub fn privileges(&self) -> Privileges {
+        self.privileges
+    }
+
+    /// Read capability (every granted collection is readable).
+    pub fn reader(&self) -> Reader {
+        Reader(self.clone())
+    }
+
+    /// Write capability, if the principal holds every write privilege.
+    pub fn writer(&self) -> Result<Writer, crate::CoreError> {
+        if self.privileges.can_write() {
+            Ok(Writer(self.clone()))
+        } else {
+            Err(crate::CoreError::Forbidden("no write privilege"))
+        }
+    }
+}
+
+/// Proof that the principal may read a collection and its members.
+#[derive(Clone, Debug)]
+pub struct Reader(Granted);
+
+impl Reader {
+    /// The collection and grant behind this capability.
+    pub fn granted(&self) -> &Granted {
+        &self.0
+    }
+
+    /// The collection.
+    pub fn collection(&self) -> &Collection {
+        &self.0.collection
+    }
+}
+
+/// Proof that the principal may change a collection and its members.
+#[derive(Clone, Debug)]
+pub struct Writer(Granted);
+
+impl Writer {
+    /// The collection and grant behind this capability.
+    pub fn granted(&self) -> &Granted {
+        &self.0
+    }
+
+    /// The collection.
+    pub fn collection(&self) -> &Collection {
+        &self.0.collection
+    }
+
+    /// A writer may also read.
+    pub fn reader(&self) -> Reader {
+        Reader(self.0.clone())
+    }
+}
+
+/// Decides what `principal` may do in `owner`'s tree. Today: owners do everything, nobody
+/// else anything (sharing grants arrive with the REST issue and plug in here).
+pub(crate) fn privileges_for(principal: &Principal, owner: UserId) -> Option<Privileges> {
+    (principal.id() == owner).then_some(Privileges::ALL)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use kairos_store::new_id;
+
+    #[test]
+    fn only_the_owner_gets_privileges() {
+        let alice = Principal::new(UserId(new_id()), "alice".into());
+        assert_eq!(privileges_for(&alice, alice.id()), Some(Privileges::ALL));
+        assert_eq!(privileges_for(&alice, UserId(new_id())), None);
+    }
+}

@@ -1,0 +1,120 @@
+//! Authentication: password sign-in with a verified-credential cache and a failure throttle.
+
+mod credential_cache;
+mod failures;
+mod password;
+
+use std::net::IpAddr;
+use std::sync::{Arc, OnceLock};
+
+use tokio::sync::Semaphore;
+
+pub use credential_cache::CredentialCache;
+pub use failures::FailureThrottle;
+pub use password::{hash_password, verify_password};
+
+use crate::access::Principal;
+use crate::config::AuthConfig;
+use crate::{CoreError, CoreResult, Kairos};
+
+/// Authentication state shared by every request.
+pub struct Authenticator {
+    cache: CredentialCache,
+    throttle: FailureThrottle,
+    /// argon2 needs ~19 MiB and tens of milliseconds per check: bound how many run at once
+    /// so a burst of cold connections cannot exhaust memory or starve the runtime.
+    verify_slots: Arc<Semaphore>,
+    /// Hash checked when the user does not exist, so timing does not reveal user names.
+    decoy_hash: OnceLock<String>,
+}
+
+impl Authenticator {
+    /// Authentication state from configuration.
+    pub fn new(config: &AuthConfig) -> Self {
+        Authenticator {
+            cache: CredentialCache::new(config.cache_ttl),
+            throttle: FailureThrottle::new(
+                config.max_failures,
+                config.failure_window,
+                config.block_duration,
+            ),
+            verify_slots: Arc::new(Semaphore::new(config.max_concurrent_verifications.max(1))),
+            decoy_hash: OnceLock::new(),
+        }
+    }
+
+    /// Drops cached credentials of a user (after a password change or removal).
+    pub fn forget_user(&self, id: kairos_store::UserId) {
+        self.cache.forget_user(id);
+    }
+
+    fn decoy_hash(&self) -> CoreResult<String> {
+        if let Some(h) = self.decoy_hash.get() {
+            return Ok(h.clone());
+        }
+        let h = hash_password("kairos-decoy-password")?;
+        Ok(self.decoy_hash.get_or_init(|| h).clone())
+    }
+}
+
+impl Kairos {
+    /// Checks a user name and password (HTTP Basic). Successful checks are cached briefly;
+    /// failures count towards a throttle per user name and per client address.
+    pub async fn authenticate_password(
+        &self,
+        user: &str,
+        password: &str,
+        client: Option<IpAddr>,
+    ) -> CoreResult<Principal> {
+        let auth = &self.auth;
+        let key = auth.cache.key_for(user, password);
+        if let Some(principal) = auth.cache.get(&key) {
+            return Ok(principal);
+        }
+        let user_key = format!("user:{user}");
+        let ip_key = client.map(|ip| format!("ip:{ip}"));
+        let keys: Vec<&str> = std::iter::once(user_key.as_str())
+            .chain(ip_key.as_deref())
+            .collect();
+        if let Some(wait) = auth.throttle.blocked(&keys) {
+            return Err(CoreError::RateLimited(wait));
+        }
+
+        let permit = auth
+            .verify_slots
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(|_| CoreError::Internal("verification pool closed".into()))?;
+        // Another request with the same credentials may have finished while we waited.
+        if let Some(principal) = auth.cache.get(&key) {
+            return Ok(principal);
+        }
+        let found = self.store.user_by_name(user).await?;
+        let stored_hash = match &found {
+            Some(u) => u.password_hash.clone(),
+            None => auth.decoy_hash()?,
+        };
+        let candidate = password.to_owned();
+        let verified =
+            tokio::task::spawn_blocking(move || verify_password(&candidate, &stored_hash))
+                .await
+                .map_err(|e| CoreError::Internal(format!("verification task failed: {e}")))?;
+        drop(permit);
+
+        match found {
+            Some(u) if verified => {
+                auth.throttle.clear(&user_key);
+                let principal = Principal::new(u.id, u.name);
+                self.ensure_home(&principal).await?;
+                auth.cache.insert(key, principal.clone());
+                Ok(principal)
+            }
+            _ => {
+                auth.throttle.record_failure(&keys);
+                tracing::info!(user, client = ?client, "failed sign-in");
+                Err(CoreError::Unauthenticated)
+            }
+        }
+    }
+}

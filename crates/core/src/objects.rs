@@ -1,0 +1,282 @@
+//! Member resources: calendar objects in calendars, plain files elsewhere.
+
+use kairos_store::{
+    Collection, CollectionKind, DeadProperty, FetchedObject, ObjectId, ObjectMeta, ObjectWrite,
+    PropOwner, StoredObject, WriteTx,
+};
+
+use crate::error::{Condition, ResourceLocation};
+use crate::props::{PropChange, PropTarget, validate};
+use crate::{Conditions, CoreError, CoreResult, Kairos, Reader, Writer, etag_for, now_ms};
+
+/// Media type stored for calendar object resources.
+pub const CALENDAR_MEDIA_TYPE: &str = "text/calendar; charset=utf-8";
+const DEFAULT_MEDIA_TYPE: &str = "application/octet-stream";
+
+/// Whether a PUT created or replaced the resource.
+#[derive(Clone, Debug)]
+pub enum PutOutcome {
+    /// A new resource.
+    Created(ObjectMeta),
+    /// An existing resource got new content.
+    Replaced(ObjectMeta),
+}
+
+impl PutOutcome {
+    /// The stored metadata.
+    pub fn meta(&self) -> &ObjectMeta {
+        match self {
+            PutOutcome::Created(m) | PutOutcome::Replaced(m) => m,
+        }
+    }
+}
+
+/// The members of a collection.
+#[derive(Clone, Debug, Default)]
+pub struct Members {
+    /// Child collections, with the same grant as their parent.
+    pub collections: Vec<crate::Granted>,
+    /// Member resources.
+    pub objects: Vec<ObjectMeta>,
+}
+
+/// Validates bytes destined for `collection` and derives what is stored with them.
+/// Calendars take only calendar object resources (RFC 4791 §5.3.2.1); other collections
+/// take any bytes.
+pub(crate) fn prepare_write(
+    max_resource_size: usize,
+    collection: &Collection,
+    name: &str,
+    data: Vec<u8>,
+    content_type: Option<&str>,
+) -> CoreResult<ObjectWrite> {
+    let etag = etag_for(&data);
+    if collection.kind != CollectionKind::Calendar {
+        return Ok(ObjectWrite {
+            name: name.to_owned(),
+            data,
+            etag,
+            content_type: content_type.unwrap_or(DEFAULT_MEDIA_TYPE).to_owned(),
+            uid: None,
+            component: None,
+        });
+    }
+    if let Some(ct) = content_type {
+        let essence = ct.split(';').next().unwrap_or("").trim();
+        if !essence.eq_ignore_ascii_case("text/calendar") {
+            return Err(CoreError::Condition(Condition::SupportedCalendarData));
+        }
+    }
+    if data.len() > max_resource_size {
+        return Err(CoreError::Condition(Condition::MaxResourceSize));
+    }
+    let info = kairos_ical::ingest(&data).map_err(|e| {
+        tracing::debug!(error = %e, "calendar data refused");
+        CoreError::Condition(match e.precondition() {
+            kairos_ical::Precondition::SupportedCalendarData => Condition::SupportedCalendarData,
+            kairos_ical::Precondition::ValidCalendarData => Condition::ValidCalendarData,
+            kairos_ical::Precondition::ValidCalendarObjectResource => {
+                Condition::ValidCalendarObjectResource
+            }
+        })
+    })?;
+    if !collection.props.components.contains(info.component) {
+        return Err(CoreError::Condition(Condition::SupportedCalendarComponent));
+    }
+    Ok(ObjectWrite {
+        name: name.to_owned(),
+        data,
+        etag,
+        content_type: CALENDAR_MEDIA_TYPE.to_owned(),
+        uid: Some(info.uid),
+        component: Some(info.component),
+    })
+}
+
+/// Refuses a write whose UID another member of the calendar already holds (RFC 4791
+/// §5.3.2.1 no-uid-conflict). `replacing` names members this same operation removes.
+pub(crate) async fn check_uid(
+    tx: &mut dyn WriteTx,
+    owner: &str,
+    collection: &Collection,
+    write: &ObjectWrite,
+    replacing: &[&str],
+) -> CoreResult<()> {
+    let Some(uid) = &write.uid else {
+        return Ok(());
+    };
+    match tx.object_name_by_uid(collection.id, uid).await? {
+        Some(holder) if holder != write.name && !replacing.contains(&holder.as_str()) => Err(
+            CoreError::Condition(Condition::NoUidConflict(ResourceLocation {
+                owner: owner.to_owned(),
+                collection_path: collection.path.clone(),
+                name: Some(holder),
+            })),
+        ),
+        _ => Ok(()),
+    }
+}
+
+impl Kairos {
+    /// A member with its bytes.
+    pub async fn get_object(&self, reader: &Reader, name: &str) -> CoreResult<StoredObject> {
+        self.store
+            .object(reader.collection().id, name)
+            .await?
+            .ok_or(CoreError::NotFound)
+    }
+
+    /// The child collections and member resources (no bytes) of a collection.
+    pub async fn members(&self, reader: &Reader) -> CoreResult<Members> {
+        let c = reader.collection();
+        let collections = if c.kind == CollectionKind::Calendar {
+            Vec::new()
+        } else {
+            let g = reader.granted();
+            self.store
+                .child_collections(c.id)
+                .await?
+                .into_iter()
+                .map(|child| {
+                    crate::Granted::new(child, g.owner_name().to_owned(), g.privileges())
+                })
+                .collect()
+        };
+        let objects = self.store.list_objects(c.id).await?;
+        Ok(Members {
+            collections,
+            objects,
+        })
+    }
+
+    /// Named members in one query (calendar-multiget); absent names are left out.
+    pub async fn objects_by_names(
+        &self,
+        reader: &Reader,
+        names: &[String],
+        with_data: bool,
+    ) -> CoreResult<Vec<FetchedObject>> {
+        Ok(self
+            .store
+            .objects_by_names(reader.collection().id, names, with_data)
+            .await?)
+    }
+
+    /// Every member with its bytes (exports, small listings).
+    pub async fn objects_with_data(&self, reader: &Reader) -> CoreResult<Vec<StoredObject>> {
+        Ok(self
+            .store
+            .list_objects_with_data(reader.collection().id)
+            .await?)
+    }
+
+    /// Creates or replaces member `name` with `data`, checking the conditional headers and
+    /// CalDAV preconditions inside the transaction, and recording the change.
+    pub async fn put_object(
+        &self,
+        writer: &Writer,
+        name: &str,
+        data: Vec<u8>,
+        content_type: Option<&str>,
+        conditions: &Conditions,
+    ) -> CoreResult<PutOutcome> {
+        let collection = writer.collection();
+        if !crate::valid_segment(name) {
+            return Err(CoreError::Invalid("bad resource name".into()));
+        }
+        let write = prepare_write(
+            self.config.max_resource_size,
+            collection,
+            name,
+            data,
+            content_type,
+        )?;
+        let mut tx = self.store.begin().await?;
+        let seq = tx.bump_seq(collection.id, now_ms()).await?;
+        let existing = tx.object(collection.id, name).await?;
+        conditions.check_for_write(existing.as_ref().map(|o| o.meta.etag.as_str()))?;
+        if collection.kind != CollectionKind::Calendar {
+            let path = crate::resolve::child_path(&collection.path, name);
+            if tx.collection_by_path(collection.owner_id, &path).await?.is_some() {
+                return Err(CoreError::NotAllowed("a collection has that name"));
+            }
+        }
+        check_uid(tx.as_mut(), writer.granted().owner_name(), collection, &write, &[]).await?;
+        let meta = tx.put_object(collection.id, &write, now_ms()).await?;
+        tx.record_change(collection.id, name, seq, false).await?;
+        tx.commit().await?;
+        Ok(match existing {
+            Some(_) => PutOutcome::Replaced(meta),
+            None => PutOutcome::Created(meta),
+        })
+    }
+
+    /// Deletes member `name`, checking If-Match, and records the deletion.
+    pub async fn delete_object(
+        &self,
+        writer: &Writer,
+        name: &str,
+        conditions: &Conditions,
+    ) -> CoreResult<()> {
+        let collection = writer.collection();
+        let mut tx = self.store.begin().await?;
+        let seq = tx.bump_seq(collection.id, now_ms()).await?;
+        let existing = tx
+            .object(collection.id, name)
+            .await?
+            .ok_or(CoreError::NotFound)?;
+        conditions.check_for_write(Some(&existing.meta.etag))?;
+        tx.delete_object(collection.id, name).await?;
+        tx.record_change(collection.id, name, seq, true).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Dead properties of a member.
+    pub async fn object_dead_properties(
+        &self,
+        reader: &Reader,
+        object: &ObjectMeta,
+    ) -> CoreResult<Vec<DeadProperty>> {
+        if object.collection_id != reader.collection().id {
+            return Err(CoreError::NotFound);
+        }
+        Ok(self
+            .store
+            .dead_properties(PropOwner::Object(object.id))
+            .await?)
+    }
+
+    /// Dead properties of every member of a collection, in one query.
+    pub async fn member_dead_properties(
+        &self,
+        reader: &Reader,
+    ) -> CoreResult<Vec<(ObjectId, DeadProperty)>> {
+        Ok(self
+            .store
+            .member_dead_properties(reader.collection().id)
+            .await?)
+    }
+
+    /// PROPPATCH on a member: dead properties only, all or nothing.
+    pub async fn patch_object_properties(
+        &self,
+        writer: &Writer,
+        name: &str,
+        changes: &[PropChange],
+    ) -> CoreResult<()> {
+        let failures = validate(changes, PropTarget::Object);
+        if !failures.is_empty() {
+            return Err(CoreError::Properties(failures));
+        }
+        let mut tx = self.store.begin().await?;
+        let object = tx
+            .object(writer.collection().id, name)
+            .await?
+            .ok_or(CoreError::NotFound)?;
+        let owner = PropOwner::Object(object.meta.id);
+        crate::collections::store_dead(tx.as_mut(), owner, changes).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,163 @@
+//! Finding what a path names, with the access check on the way.
+//!
+//! Paths are home-relative segment lists under an owner's name. Another user's tree is
+//! answered with [`CoreError::NotFound`] whether or not it exists, so nobody can learn the
+//! names of collections they were not granted.
+
+use kairos_store::{Collection, CollectionKind, ObjectMeta, StoredObject, UserId};
+
+use crate::access::{Granted, Principal, privileges_for};
+use crate::{CoreError, CoreResult, Kairos};
+
+/// What a path names.
+#[derive(Clone, Debug)]
+pub enum Resource {
+    /// A collection (home, plain collection or calendar).
+    Collection(Granted),
+    /// A member resource and the collection holding it.
+    Object {
+        /// The containing collection.
+        parent: Granted,
+        /// The member.
+        meta: ObjectMeta,
+    },
+    /// Nothing; `parent` is the would-be parent collection when that exists.
+    Missing {
+        /// The existing parent collection, if any.
+        parent: Option<Granted>,
+    },
+}
+
+/// Longest segment and path accepted, as a guard against abuse.
+const MAX_SEGMENT: usize = 255;
+const MAX_DEPTH: usize = 16;
+
+/// Whether a decoded path segment can name a resource: non-empty, at most 255 bytes, no
+/// `/`, not `.` or `..`, no control characters.
+pub fn valid_segment(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= MAX_SEGMENT
+        && s != "."
+        && s != ".."
+        && !s.chars().any(|c| c == '/' || c.is_control())
+}
+
+/// The home-relative path of member `name` of the collection at `parent`.
+pub(crate) fn child_path(parent: &str, name: &str) -> String {
+    if parent.is_empty() {
+        name.to_owned()
+    } else {
+        format!("{parent}/{name}")
+    }
+}
+
+/// Joins segments into a home-relative path.
+pub(crate) fn join(segments: &[String]) -> String {
+    segments.join("/")
+}
+
+impl Kairos {
+    /// The owner's id and the principal's privileges there, or NotFound.
+    pub(crate) fn owner_access(
+        &self,
+        principal: &Principal,
+        owner: &str,
+    ) -> CoreResult<(UserId, crate::Privileges)> {
+        // Only the owner has access until sharing exists; deciding without a lookup means
+        // another user's tree costs nothing and reveals nothing.
+        if owner != principal.name() {
+            return Err(CoreError::NotFound);
+        }
+        let id = principal.id();
+        let privileges = privileges_for(principal, id).ok_or(CoreError::NotFound)?;
+        Ok((id, privileges))
+    }
+
+    fn grant(&self, owner: &str, collection: Collection, p: crate::Privileges) -> Granted {
+        Granted::new(collection, owner.to_owned(), p)
+    }
+
+    /// Finds the home-relative `segments` in `owner`'s tree. `trailing_slash` says the URL
+    /// ended in `/`, which names a collection and saves a lookup.
+    pub async fn resolve(
+        &self,
+        principal: &Principal,
+        owner: &str,
+        segments: &[String],
+        trailing_slash: bool,
+    ) -> CoreResult<Resource> {
+        let (owner_id, privileges) = self.owner_access(principal, owner)?;
+        if !segments.iter().all(|s| valid_segment(s)) || segments.len() > MAX_DEPTH {
+            return Err(CoreError::NotFound);
+        }
+        let Some((last, parents)) = segments.split_last() else {
+            self.ensure_home(principal).await?;
+            let home = self
+                .store
+                .collection_by_path(owner_id, "")
+                .await?
+                .ok_or(CoreError::NotFound)?;
+            return Ok(Resource::Collection(self.grant(owner, home, privileges)));
+        };
+        let parent_path = join(parents);
+        let Some(parent) = self.store.collection_by_path(owner_id, &parent_path).await? else {
+            return Ok(Resource::Missing { parent: None });
+        };
+        let full_path = child_path(&parent_path, last);
+        if !trailing_slash
+            && let Some(meta) = self.store.object_meta(parent.id, last).await?
+        {
+            return Ok(Resource::Object {
+                parent: self.grant(owner, parent, privileges),
+                meta,
+            });
+        }
+        // Calendars hold no collections: no need to look.
+        if parent.kind != CollectionKind::Calendar
+            && let Some(c) = self.store.collection_by_path(owner_id, &full_path).await?
+        {
+            return Ok(Resource::Collection(self.grant(owner, c, privileges)));
+        }
+        Ok(Resource::Missing {
+            parent: Some(self.grant(owner, parent, privileges)),
+        })
+    }
+
+    /// The GET fast path: a member with its bytes in two indexed lookups, or `None` when
+    /// the path does not name a member (it may still name a collection).
+    pub async fn fetch_object(
+        &self,
+        principal: &Principal,
+        owner: &str,
+        segments: &[String],
+    ) -> CoreResult<Option<(Granted, StoredObject)>> {
+        let (owner_id, privileges) = self.owner_access(principal, owner)?;
+        let Some((last, parents)) = segments.split_last() else {
+            return Ok(None);
+        };
+        if !segments.iter().all(|s| valid_segment(s)) {
+            return Err(CoreError::NotFound);
+        }
+        let Some(parent) = self.store.collection_by_path(owner_id, &join(parents)).await? else {
+            return Ok(None);
+        };
+        let Some(object) = self.store.object(parent.id, last).await? else {
+            return Ok(None);
+        };
+        Ok(Some((self.grant(owner, parent, privileges), object)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn segments() {
+        assert!(valid_segment("default"));
+        assert!(valid_segment("a b%_ü.ics"));
+        for bad in ["", ".", "..", "a/b", "a\u{0}b", &"x".repeat(256)] {
+            assert!(!valid_segment(bad), "{bad:?}");
+        }
+    }
+}

@@ -1,0 +1,121 @@
+//! One file per DAV method.
+
+mod copymove;
+mod delete;
+mod get;
+mod mkcol;
+pub(crate) mod options;
+mod propfind;
+mod proppatch;
+mod put;
+pub(crate) mod propchange;
+
+use axum::body::Body;
+use axum::response::Response;
+use http::{HeaderValue, Method, StatusCode, header};
+use kairos_core::{CoreError, Resource};
+
+use crate::error::{DavError, DavResult};
+use crate::paths::DavPath;
+use crate::request::Ctx;
+
+/// What a request path names after lookup.
+pub(crate) enum Located {
+    /// `/` or `/dav/`.
+    Root,
+    /// `/dav/principals/`.
+    Principals,
+    /// The requester's own principal.
+    Principal(String),
+    /// `/dav/calendars/`.
+    Homes,
+    /// Something in a home tree.
+    Resource(Resource),
+}
+
+/// Looks the request path up (with the access check in core).
+pub(crate) async fn locate(ctx: &Ctx<'_>) -> DavResult<Located> {
+    Ok(match &ctx.path {
+        DavPath::Root | DavPath::DavRoot => Located::Root,
+        DavPath::Principals => Located::Principals,
+        DavPath::Principal(user) if user == ctx.principal.name() => {
+            Located::Principal(user.clone())
+        }
+        // Other principals are not listed to anyone yet (no sharing, no scheduling).
+        DavPath::Principal(_) => return Err(CoreError::NotFound.into()),
+        DavPath::Homes => Located::Homes,
+        DavPath::Home {
+            owner,
+            segments,
+            trailing_slash,
+        } => Located::Resource(
+            ctx.core
+                .resolve(&ctx.principal, owner, segments, *trailing_slash)
+                .await?,
+        ),
+    })
+}
+
+/// The home-tree part of the path, or 405 for the fixed resources.
+pub(crate) fn home_path<'a>(ctx: &'a Ctx<'_>) -> DavResult<(&'a str, &'a [String])> {
+    match &ctx.path {
+        DavPath::Home {
+            owner, segments, ..
+        } => Ok((owner, segments)),
+        _ => Err(DavError::MethodNotAllowed(options::ALLOW_FIXED)),
+    }
+}
+
+/// A response with status and no body.
+pub(crate) fn status_only(status: StatusCode) -> Response {
+    let mut r = Response::new(Body::empty());
+    *r.status_mut() = status;
+    r
+}
+
+/// A 207 Multi-Status response.
+pub(crate) fn multistatus(body: String) -> Response {
+    let mut r = Response::new(Body::from(body));
+    *r.status_mut() = StatusCode::MULTI_STATUS;
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/xml; charset=utf-8"),
+    );
+    r
+}
+
+/// Adds a strong ETag header.
+pub(crate) fn with_etag(mut r: Response, etag: &str) -> Response {
+    if let Ok(v) = HeaderValue::from_str(&format!("\"{etag}\"")) {
+        r.headers_mut().insert(header::ETAG, v);
+    }
+    r
+}
+
+/// Runs the handler for the request's method.
+pub(crate) async fn run(ctx: &Ctx<'_>) -> DavResult<Response> {
+    match ctx.method.as_str() {
+        "OPTIONS" => options::options(ctx).await,
+        "PROPFIND" => propfind::propfind(ctx).await,
+        "PROPPATCH" => proppatch::proppatch(ctx).await,
+        "GET" => get::get(ctx, true).await,
+        "HEAD" => get::get(ctx, false).await,
+        "PUT" => put::put(ctx).await,
+        "DELETE" => delete::delete(ctx).await,
+        "MKCOL" => mkcol::mkcol(ctx, false).await,
+        "MKCALENDAR" => mkcol::mkcol(ctx, true).await,
+        "COPY" => copymove::copy_or_move(ctx, false).await,
+        "MOVE" => copymove::copy_or_move(ctx, true).await,
+        "REPORT" => crate::report::report(ctx).await,
+        _ if ctx.method == Method::POST => Err(DavError::MethodNotAllowed(options::ALLOW_ANY)),
+        _ => Err(DavError::Status(
+            StatusCode::NOT_IMPLEMENTED,
+            "method not implemented",
+        )),
+    }
+}
+
+/// Placeholder until dav-proto offers a propstat document writer.
+pub(crate) fn pending_propstat_body(_root: &kairos_dav_proto::QName, _stats: &[kairos_dav_proto::PropStat<'_>]) -> String {
+    String::new()
+}

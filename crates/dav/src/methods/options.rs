@@ -1,0 +1,45 @@
+//! OPTIONS (RFC 4918 §9.1, RFC 4791 §5.1): the compliance classes actually implemented.
+
+use axum::response::Response;
+use http::{HeaderValue, StatusCode, header};
+use kairos_core::Resource;
+
+use super::{Located, locate, status_only};
+use crate::error::DavResult;
+use crate::request::Ctx;
+
+/// Compliance classes: 1 and 3 (RFC 4918 without locking), calendar-access (RFC 4791),
+/// extended-mkcol (RFC 5689). No 2: LOCK is not implemented.
+pub(crate) const DAV_CLASSES: &str = "1, 3, calendar-access, extended-mkcol";
+
+/// Methods on fixed resources (root, principals).
+pub(crate) const ALLOW_FIXED: &str = "OPTIONS, PROPFIND, REPORT";
+/// Methods on collections.
+pub(crate) const ALLOW_COLLECTION: &str =
+    "OPTIONS, DELETE, PROPFIND, PROPPATCH, COPY, MOVE, REPORT";
+/// Methods on member resources.
+pub(crate) const ALLOW_OBJECT: &str =
+    "OPTIONS, GET, HEAD, PUT, DELETE, PROPFIND, PROPPATCH, COPY, MOVE, REPORT";
+/// Methods on an unmapped URL.
+pub(crate) const ALLOW_MISSING: &str = "OPTIONS, PUT, MKCOL, MKCALENDAR";
+/// Methods on something that exists (MKCOL there is 405).
+pub(crate) const ALLOW_EXISTING: &str = ALLOW_COLLECTION;
+/// Every method the server implements.
+pub(crate) const ALLOW_ANY: &str = "OPTIONS, GET, HEAD, PUT, DELETE, PROPFIND, PROPPATCH, MKCOL, MKCALENDAR, COPY, MOVE, REPORT";
+
+/// Answers OPTIONS with DAV classes and the methods the resource allows.
+pub(crate) async fn options(ctx: &Ctx<'_>) -> DavResult<Response> {
+    let allow = match locate(ctx).await {
+        Ok(Located::Resource(Resource::Collection(_))) => ALLOW_COLLECTION,
+        Ok(Located::Resource(Resource::Object { .. })) => ALLOW_OBJECT,
+        Ok(Located::Resource(Resource::Missing { .. })) => ALLOW_MISSING,
+        Ok(_) => ALLOW_FIXED,
+        Err(e) => return Err(e),
+    };
+    let mut r = status_only(StatusCode::OK);
+    let h = r.headers_mut();
+    h.insert("dav", HeaderValue::from_static(DAV_CLASSES));
+    h.insert(header::ALLOW, HeaderValue::from_static(allow));
+    h.insert(header::CONTENT_LENGTH, HeaderValue::from_static("0"));
+    Ok(r)
+}

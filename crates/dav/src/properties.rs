@@ -1,0 +1,384 @@
+//! The live properties of every kind of DAV resource, and how a property request is
+//! answered for one resource.
+
+use std::borrow::Cow;
+
+use kairos_core::{Granted, Principal, Privileges};
+use kairos_dav_proto::{
+    Element, PropFind, PropRequest, PropStat, PropValue, QName, names,
+};
+use kairos_store::{CollectionKind, DeadProperty, ObjectMeta};
+
+use crate::paths::{PRINCIPALS, collection_href, home_href, principal_href};
+
+/// A resource whose properties are asked for.
+#[derive(Clone, Copy, Debug)]
+pub enum Target<'a> {
+    /// `/` or `/dav/`: only discovery properties.
+    Root,
+    /// `/dav/principals/`.
+    Principals,
+    /// `/dav/principals/{user}/`.
+    Principal(&'a str),
+    /// `/dav/calendars/`.
+    Homes,
+    /// A home, plain collection or calendar.
+    Collection(&'a Granted),
+    /// A member resource, with its bytes when loaded.
+    Object {
+        /// Containing collection.
+        parent: &'a Granted,
+        /// The member.
+        meta: &'a ObjectMeta,
+        /// Its bytes, when the request needs calendar-data.
+        data: Option<&'a [u8]>,
+    },
+}
+
+/// What every answer needs to know about the request.
+pub struct PropEnv<'a> {
+    /// Who asks.
+    pub principal: &'a Principal,
+    /// CALDAV:max-resource-size.
+    pub max_resource_size: usize,
+}
+
+/// RFC 4918 live properties returned by allprop (dead properties are added separately).
+/// CalDAV properties are left out, as RFC 4791 §5.2 asks, and calendar-data above all.
+const ALLPROP: &[QName] = &[
+    names::RESOURCETYPE,
+    names::DISPLAYNAME,
+    names::GETETAG,
+    names::GETCONTENTTYPE,
+    names::GETCONTENTLENGTH,
+    names::GETLASTMODIFIED,
+    names::CREATIONDATE,
+];
+
+/// Every live property name this server knows, for propname answers and PROPPATCH checks.
+const LIVE: &[QName] = &[
+    names::RESOURCETYPE,
+    names::DISPLAYNAME,
+    names::GETETAG,
+    names::GETCONTENTTYPE,
+    names::GETCONTENTLENGTH,
+    names::GETLASTMODIFIED,
+    names::CREATIONDATE,
+    names::CURRENT_USER_PRINCIPAL,
+    names::CURRENT_USER_PRIVILEGE_SET,
+    names::PRINCIPAL_COLLECTION_SET,
+    names::OWNER,
+    names::SUPPORTED_REPORT_SET,
+    names::PRINCIPAL_URL,
+    names::CALENDAR_HOME_SET,
+    names::CALENDAR_USER_ADDRESS_SET,
+    names::SYNC_TOKEN,
+    names::GETCTAG,
+    names::CALENDAR_DESCRIPTION,
+    names::CALENDAR_TIMEZONE,
+    names::SUPPORTED_CALENDAR_COMPONENT_SET,
+    names::SUPPORTED_CALENDAR_DATA,
+    names::MAX_RESOURCE_SIZE,
+    names::CALENDAR_COLOR,
+    names::CALENDAR_ORDER,
+    names::CALENDAR_DATA,
+];
+
+/// Whether `name` is a live property of this server (never stored as a dead property).
+pub fn is_live(name: &QName) -> bool {
+    LIVE.contains(name)
+}
+
+fn el(name: QName) -> Element {
+    Element::new(name)
+}
+
+fn resourcetype(children: &[QName]) -> PropValue<'static> {
+    PropValue::Children(children.iter().cloned().map(el).collect())
+}
+
+fn privilege_set(p: Privileges) -> PropValue<'static> {
+    let mut granted = vec![names::READ, names::READ_CURRENT_USER_PRIVILEGE_SET];
+    if p.write_content && p.write_properties && p.bind {
+        granted.push(names::WRITE);
+    }
+    if p.write_properties {
+        granted.push(names::WRITE_PROPERTIES);
+    }
+    if p.write_content {
+        granted.push(names::WRITE_CONTENT);
+    }
+    if p.bind {
+        granted.push(names::BIND);
+        granted.push(names::UNBIND);
+    }
+    PropValue::Children(
+        granted
+            .into_iter()
+            .map(|g| el(names::PRIVILEGE).with_child(el(g)))
+            .collect(),
+    )
+}
+
+fn report_set(reports: &[QName]) -> PropValue<'static> {
+    PropValue::Children(
+        reports
+            .iter()
+            .map(|r| {
+                el(names::SUPPORTED_REPORT).with_child(el(names::REPORT).with_child(el(r.clone())))
+            })
+            .collect(),
+    )
+}
+
+fn http_date(ms: i64) -> String {
+    let secs = u64::try_from(ms / 1000).unwrap_or(0);
+    httpdate::fmt_http_date(std::time::UNIX_EPOCH + std::time::Duration::from_secs(secs))
+}
+
+fn rfc3339(ms: i64) -> String {
+    jiff::Timestamp::from_millisecond(ms)
+        .map(|t| t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string())
+        .unwrap_or_default()
+}
+
+fn text<'a>(s: impl Into<Cow<'a, str>>) -> Option<PropValue<'a>> {
+    Some(PropValue::Text(s.into()))
+}
+
+fn href<'a>(s: impl Into<Cow<'a, str>>) -> Option<PropValue<'a>> {
+    Some(PropValue::Href(s.into()))
+}
+
+/// Properties every authenticated resource shares.
+fn common<'a>(env: &PropEnv<'_>, name: &QName) -> Option<PropValue<'a>> {
+    match name {
+        n if *n == names::CURRENT_USER_PRINCIPAL => href(principal_href(env.principal.name())),
+        n if *n == names::PRINCIPAL_COLLECTION_SET => href(PRINCIPALS),
+        _ => None,
+    }
+}
+
+/// The value of live property `name` on `target`, or `None` when it has none.
+pub fn live_value<'a>(env: &PropEnv<'_>, target: &Target<'a>, name: &QName) -> Option<PropValue<'a>> {
+    if let Some(v) = common(env, name) {
+        return Some(v);
+    }
+    match target {
+        Target::Root | Target::Principals | Target::Homes => match name {
+            n if *n == names::RESOURCETYPE => Some(resourcetype(&[names::COLLECTION])),
+            n if *n == names::CURRENT_USER_PRIVILEGE_SET => Some(privilege_set(Privileges {
+                read: true,
+                write_content: false,
+                write_properties: false,
+                bind: false,
+            })),
+            n if *n == names::SUPPORTED_REPORT_SET => Some(report_set(&[])),
+            _ => None,
+        },
+        Target::Principal(user) => principal_value(env, user, name),
+        Target::Collection(g) => collection_value(env, g, name),
+        Target::Object { parent, meta, data } => object_value(parent, meta, *data, name),
+    }
+}
+
+fn principal_value<'a>(env: &PropEnv<'_>, user: &str, name: &QName) -> Option<PropValue<'a>> {
+    match name {
+        n if *n == names::RESOURCETYPE => {
+            Some(resourcetype(&[names::COLLECTION, names::PRINCIPAL]))
+        }
+        n if *n == names::DISPLAYNAME => text(user.to_owned()),
+        n if *n == names::PRINCIPAL_URL => href(principal_href(user)),
+        n if *n == names::CALENDAR_HOME_SET => href(home_href(user)),
+        n if *n == names::CALENDAR_USER_ADDRESS_SET => href(principal_href(user)),
+        n if *n == names::OWNER => href(principal_href(user)),
+        n if *n == names::SUPPORTED_REPORT_SET => Some(report_set(&[])),
+        n if *n == names::CURRENT_USER_PRIVILEGE_SET => {
+            let own = user == env.principal.name();
+            Some(privilege_set(Privileges {
+                read: true,
+                write_content: false,
+                write_properties: own,
+                bind: false,
+            }))
+        }
+        _ => None,
+    }
+}
+
+fn collection_value<'a>(env: &PropEnv<'_>, g: &'a Granted, name: &QName) -> Option<PropValue<'a>> {
+    let c = g.collection();
+    let calendar = c.kind == CollectionKind::Calendar;
+    let p = &c.props;
+    match name {
+        n if *n == names::RESOURCETYPE => Some(if calendar {
+            resourcetype(&[names::COLLECTION, names::CALENDAR])
+        } else {
+            resourcetype(&[names::COLLECTION])
+        }),
+        n if *n == names::DISPLAYNAME => p.displayname.as_deref().and_then(text),
+        n if *n == names::GETLASTMODIFIED => text(http_date(c.modified_at)),
+        n if *n == names::CREATIONDATE => text(rfc3339(c.created_at)),
+        n if *n == names::OWNER => href(principal_href(g.owner_name())),
+        n if *n == names::CURRENT_USER_PRIVILEGE_SET => Some(privilege_set(g.privileges())),
+        n if *n == names::GETCTAG => text(ctag(g)),
+        n if *n == names::SUPPORTED_REPORT_SET => Some(if calendar {
+            report_set(&[
+                names::CALENDAR_MULTIGET,
+                names::CALENDAR_QUERY,
+                names::SYNC_COLLECTION,
+            ])
+        } else {
+            report_set(&[])
+        }),
+        _ if !calendar => None,
+        n if *n == names::SYNC_TOKEN => text(ctag(g)),
+        n if *n == names::CALENDAR_DESCRIPTION => p.description.as_deref().and_then(text),
+        n if *n == names::CALENDAR_TIMEZONE => p.timezone.as_deref().and_then(text),
+        n if *n == names::CALENDAR_COLOR => p.color.as_deref().and_then(text),
+        n if *n == names::CALENDAR_ORDER => p.order.map(|o| PropValue::Text(o.to_string().into())),
+        n if *n == names::SUPPORTED_CALENDAR_COMPONENT_SET => Some(PropValue::Children(
+            p.components
+                .iter()
+                .map(|k| el(names::COMP).with_attr(QName::new("", "name"), k.name()))
+                .collect(),
+        )),
+        n if *n == names::SUPPORTED_CALENDAR_DATA => Some(PropValue::Children(vec![
+            el(names::CALENDAR_DATA)
+                .with_attr(QName::new("", "content-type"), "text/calendar")
+                .with_attr(QName::new("", "version"), "2.0"),
+        ])),
+        n if *n == names::MAX_RESOURCE_SIZE => text(env.max_resource_size.to_string()),
+        _ => None,
+    }
+}
+
+/// The collection's change tag: the sync token, which moves with every change.
+fn ctag(g: &Granted) -> String {
+    let c = g.collection();
+    kairos_core::SyncToken {
+        collection: c.id,
+        seq: c.seq,
+    }
+    .to_string()
+}
+
+fn object_value<'a>(
+    parent: &'a Granted,
+    meta: &'a ObjectMeta,
+    data: Option<&'a [u8]>,
+    name: &QName,
+) -> Option<PropValue<'a>> {
+    match name {
+        n if *n == names::RESOURCETYPE => Some(PropValue::Empty),
+        n if *n == names::GETETAG => text(format!("\"{}\"", meta.etag)),
+        n if *n == names::GETCONTENTTYPE => text(meta.content_type.as_str()),
+        n if *n == names::GETCONTENTLENGTH => text(meta.size.to_string()),
+        n if *n == names::GETLASTMODIFIED => text(http_date(meta.modified_at)),
+        n if *n == names::CREATIONDATE => text(rfc3339(meta.created_at)),
+        n if *n == names::OWNER => href(principal_href(parent.owner_name())),
+        n if *n == names::CURRENT_USER_PRIVILEGE_SET => Some(privilege_set(parent.privileges())),
+        n if *n == names::CALENDAR_DATA && meta.component.is_some() => {
+            data.map(|d| PropValue::Text(String::from_utf8_lossy(d)))
+        }
+        _ => None,
+    }
+}
+
+/// The live property names `target` has (for propname).
+fn live_names(env: &PropEnv<'_>, target: &Target<'_>) -> Vec<QName> {
+    LIVE.iter()
+        .filter(|n| **n != names::CALENDAR_DATA)
+        .filter(|n| live_value(env, target, n).is_some())
+        .cloned()
+        .collect()
+}
+
+/// Whether answering `request` needs dead properties from the store.
+pub fn needs_dead(request: &PropRequest) -> bool {
+    match &request.selection {
+        PropFind::AllProp { .. } | PropFind::PropName => true,
+        PropFind::Prop(names) => names.iter().any(|n| !is_live(n)),
+    }
+}
+
+/// Whether answering `request` needs the resources' bytes.
+pub fn needs_data(request: &PropRequest) -> bool {
+    match &request.selection {
+        PropFind::Prop(list) => list.contains(&names::CALENDAR_DATA),
+        PropFind::AllProp { include } => include.contains(&names::CALENDAR_DATA),
+        PropFind::PropName => false,
+    }
+}
+
+/// The propstats answering `request` for `target` with its dead properties.
+pub fn propstats<'a>(
+    env: &PropEnv<'_>,
+    target: &Target<'a>,
+    request: &PropRequest,
+    dead: &'a [DeadProperty],
+) -> Vec<PropStat<'a>> {
+    let mut found: Vec<(QName, PropValue<'a>)> = Vec::new();
+    let mut missing: Vec<QName> = Vec::new();
+    let find_dead = |n: &QName| {
+        dead.iter()
+            .find(|d| d.namespace == n.ns && d.name == n.local)
+            .map(|d| PropValue::Raw(Cow::Borrowed(d.xml.as_str())))
+    };
+    match &request.selection {
+        PropFind::Prop(list) => {
+            for n in list {
+                match live_value(env, target, n).or_else(|| find_dead(n)) {
+                    Some(v) => found.push((n.clone(), v)),
+                    None => missing.push(n.clone()),
+                }
+            }
+        }
+        PropFind::AllProp { include } => {
+            for n in ALLPROP {
+                if let Some(v) = live_value(env, target, n) {
+                    found.push((n.clone(), v));
+                }
+            }
+            for d in dead {
+                found.push((
+                    QName::new(d.namespace.clone(), d.name.clone()),
+                    PropValue::Raw(Cow::Borrowed(d.xml.as_str())),
+                ));
+            }
+            for n in include {
+                if found.iter().any(|(f, _)| f == n) {
+                    continue;
+                }
+                match live_value(env, target, n) {
+                    Some(v) => found.push((n.clone(), v)),
+                    None => missing.push(n.clone()),
+                }
+            }
+        }
+        PropFind::PropName => {
+            for n in live_names(env, target) {
+                found.push((n, PropValue::Empty));
+            }
+            for d in dead {
+                found.push((
+                    QName::new(d.namespace.clone(), d.name.clone()),
+                    PropValue::Empty,
+                ));
+            }
+        }
+    }
+    let mut out = Vec::with_capacity(2);
+    if !found.is_empty() {
+        out.push(PropStat::new(200, found));
+    }
+    if !missing.is_empty() {
+        out.push(PropStat::not_found(missing));
+    }
+    out
+}
+
+/// Href of a collection target.
+pub fn granted_href(g: &Granted) -> String {
+    collection_href(g.owner_name(), &g.collection().path)
+}

@@ -1,0 +1,62 @@
+//! sync-collection (RFC 6578): changes since a token, deletions as 404, truncation as 507.
+
+use axum::response::Response;
+use http::StatusCode;
+use kairos_core::Granted;
+use kairos_dav_proto::headers::Depth;
+use kairos_dav_proto::{MultistatusWriter, Precondition, PropRequest, names};
+
+use crate::error::{DavError, DavResult};
+use crate::methods::multistatus;
+use crate::paths::push_member;
+use crate::properties::{Target, granted_href, needs_data, propstats};
+use crate::request::Ctx;
+
+/// Answers a sync-collection report on collection `g`.
+pub(crate) async fn sync_collection(
+    ctx: &Ctx<'_>,
+    g: &Granted,
+    token: &str,
+    limit: Option<u32>,
+    prop: &PropRequest,
+) -> DavResult<Response> {
+    // RFC 6578 §3.2: the report is defined for Depth 0 only.
+    if ctx.depth(Depth::Zero)? != Depth::Zero {
+        return Err(DavError::Status(
+            StatusCode::BAD_REQUEST,
+            "sync-collection needs Depth: 0",
+        ));
+    }
+    let reader = g.reader();
+    let token = (!token.trim().is_empty()).then_some(token);
+    let page = ctx
+        .core
+        .sync_changes(&reader, token, limit, needs_data(prop))
+        .await?;
+    let env = ctx.env();
+    let base = granted_href(g);
+    let mut out = MultistatusWriter::with_capacity(page.changes.len() * 200 + 256);
+    for change in &page.changes {
+        let href = push_member(&base, &change.name);
+        match &change.object {
+            Some(object) => {
+                let target = Target::Object {
+                    parent: g,
+                    meta: &object.meta,
+                    data: object.data.as_deref(),
+                };
+                out.response(&href, &propstats(&env, &target, prop, &[]));
+            }
+            None => out.response_status(&href, 404, None),
+        }
+    }
+    if page.truncated {
+        out.response_status(
+            &base,
+            507,
+            Some(&Precondition::new(names::NUMBER_OF_MATCHES_WITHIN_LIMITS)),
+        );
+    }
+    out.sync_token(&page.token.to_string());
+    Ok(multistatus(out.finish()))
+}

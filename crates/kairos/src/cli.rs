@@ -1,0 +1,119 @@
+//! Command-line interface.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::Context;
+use clap::{Args, Parser, Subcommand};
+
+use crate::settings::{Overrides, SETTINGS_HELP, Settings};
+
+/// Kairos: a CalDAV calendar server.
+#[derive(Debug, Parser)]
+#[command(name = "kairos", version, about)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options every command understands.
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// TOML settings file (default: ./kairos.toml when present).
+    #[arg(long, global = true, env = "KAIROS_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// Directory for the embedded database.
+    #[arg(long, global = true, env = "KAIROS_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Database URL (sqlite://… or postgres://…); overrides --data-dir.
+    #[arg(long, global = true, env = "KAIROS_DATABASE_URL")]
+    pub database_url: Option<String>,
+}
+
+/// What to do.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the server.
+    #[command(after_long_help = SETTINGS_HELP, after_help = SETTINGS_HELP)]
+    Serve {
+        /// Address and port to listen on.
+        #[arg(long, env = "KAIROS_LISTEN")]
+        listen: Option<String>,
+    },
+    /// Manage users.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Apply database migrations and exit.
+    Migrate,
+}
+
+/// `kairos user …`
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create a user (password from a prompt, or from stdin with --password-stdin).
+    Add {
+        /// Login name.
+        name: String,
+        /// Read the password from the first line of standard input.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// List users.
+    List,
+    /// Change a user's password.
+    Passwd {
+        /// Login name.
+        name: String,
+        /// Read the password from the first line of standard input.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Remove a user and all their data.
+    Remove {
+        /// Login name.
+        name: String,
+    },
+}
+
+/// Opens the store named by the settings, migrated.
+pub async fn open_store(settings: &Settings) -> anyhow::Result<kairos_store_sql::SqlStore> {
+    let url = settings.database_url()?;
+    let mut config = kairos_store_sql::StoreConfig::new(url);
+    config.max_connections = settings.db_max_connections;
+    let store = kairos_store_sql::SqlStore::connect(&config)
+    .await
+    .context("opening the database")?;
+    store.migrate().await.context("migrating the database")?;
+    Ok(store)
+}
+
+/// Runs a parsed command line.
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    let listen = match &cli.command {
+        Command::Serve { listen } => listen.clone(),
+        _ => None,
+    };
+    let overrides = Overrides {
+        listen,
+        data_dir: cli.global.data_dir.clone(),
+        database_url: cli.global.database_url.clone(),
+    };
+    let settings = Settings::load(cli.global.config.as_deref(), &overrides)?;
+    match cli.command {
+        Command::Serve { .. } => crate::serve::serve(settings).await,
+        Command::Migrate => {
+            open_store(&settings).await?;
+            println!("database is up to date");
+            Ok(())
+        }
+        Command::User { command } => {
+            let store = open_store(&settings).await?;
+            let core = kairos_core::Kairos::new(Arc::new(store), settings.core());
+            crate::users::run(&core, command).await
+        }
+    }
+}

@@ -1,0 +1,168 @@
+//! Settings: built-in defaults, then a TOML file, then `KAIROS_*` environment variables,
+//! then command-line flags (each overriding the one before).
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use serde::{Deserialize, Serialize};
+
+/// Everything `kairos` can be configured with. Each key is also `KAIROS_<KEY>` in the
+/// environment (e.g. `KAIROS_LISTEN`, `KAIROS_DATA_DIR`).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Settings {
+    /// Address and port to listen on.
+    pub listen: String,
+    /// Directory for the embedded database.
+    pub data_dir: PathBuf,
+    /// Database URL (`sqlite://…` or `postgres://…`); empty means SQLite in `data_dir`.
+    pub database_url: String,
+    /// Largest request body accepted, in bytes.
+    pub max_body_size: usize,
+    /// Largest calendar object accepted (CALDAV:max-resource-size), in bytes.
+    pub max_resource_size: usize,
+    /// Database connections (readers on SQLite).
+    pub db_max_connections: u32,
+    /// Seconds a verified password stays cached.
+    pub auth_cache_ttl_secs: u64,
+    /// Failed sign-ins per user name or address before blocking.
+    pub auth_max_failures: u32,
+    /// Seconds a blocked user name or address is refused.
+    pub auth_block_secs: u64,
+    /// Seconds in-flight requests get to finish after SIGTERM.
+    pub shutdown_grace_secs: u64,
+    /// Log filter (tracing `EnvFilter` syntax), e.g. `info` or `kairos_dav=debug`.
+    pub log: String,
+    /// Log format: `text` or `json`.
+    pub log_format: String,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            listen: "127.0.0.1:8008".into(),
+            data_dir: PathBuf::from("./kairos-data"),
+            database_url: String::new(),
+            max_body_size: 10 * 1024 * 1024,
+            max_resource_size: 1024 * 1024,
+            db_max_connections: 8,
+            auth_cache_ttl_secs: 60,
+            auth_max_failures: 10,
+            auth_block_secs: 60,
+            shutdown_grace_secs: 30,
+            log: "info".into(),
+            log_format: "text".into(),
+        }
+    }
+}
+
+/// Command-line values that override the other sources (only those given).
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Overrides {
+    /// `--listen`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub listen: Option<String>,
+    /// `--data-dir`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data_dir: Option<PathBuf>,
+    /// `--database-url`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub database_url: Option<String>,
+}
+
+impl Settings {
+    /// Loads settings from the layers. A config file named explicitly must exist;
+    /// `./kairos.toml` is read when present.
+    pub fn load(config_file: Option<&Path>, overrides: &Overrides) -> anyhow::Result<Settings> {
+        let mut figment = Figment::from(Serialized::defaults(Settings::default()));
+        match config_file {
+            Some(path) => {
+                anyhow::ensure!(path.exists(), "config file {} not found", path.display());
+                figment = figment.merge(Toml::file(path));
+            }
+            None => figment = figment.merge(Toml::file("kairos.toml")),
+        }
+        let settings: Settings = figment
+            .merge(Env::prefixed("KAIROS_").ignore(&["config"]))
+            .merge(Serialized::defaults(overrides))
+            .extract()?;
+        Ok(settings)
+    }
+
+    /// The database URL in force.
+    pub fn database_url(&self) -> anyhow::Result<String> {
+        if self.database_url.is_empty() {
+            Ok(kairos_store_sql::sqlite_url_for_dir(&self.data_dir)?)
+        } else {
+            Ok(self.database_url.clone())
+        }
+    }
+
+    /// Core service settings.
+    pub fn core(&self) -> kairos_core::CoreConfig {
+        let mut core = kairos_core::CoreConfig {
+            max_resource_size: self.max_resource_size,
+            ..kairos_core::CoreConfig::default()
+        };
+        core.auth.cache_ttl = Duration::from_secs(self.auth_cache_ttl_secs);
+        core.auth.max_failures = self.auth_max_failures.max(1);
+        core.auth.block_duration = Duration::from_secs(self.auth_block_secs);
+        core
+    }
+}
+
+/// The settings table printed by `kairos serve --help`.
+pub const SETTINGS_HELP: &str = "\
+Settings (TOML key = environment variable, default):
+  listen              KAIROS_LISTEN               127.0.0.1:8008
+  data_dir            KAIROS_DATA_DIR             ./kairos-data
+  database_url        KAIROS_DATABASE_URL         (SQLite in data_dir)
+  max_body_size       KAIROS_MAX_BODY_SIZE        10485760 bytes
+  max_resource_size   KAIROS_MAX_RESOURCE_SIZE    1048576 bytes
+  db_max_connections  KAIROS_DB_MAX_CONNECTIONS   8
+  auth_cache_ttl_secs KAIROS_AUTH_CACHE_TTL_SECS  60
+  auth_max_failures   KAIROS_AUTH_MAX_FAILURES    10
+  auth_block_secs     KAIROS_AUTH_BLOCK_SECS      60
+  shutdown_grace_secs KAIROS_SHUTDOWN_GRACE_SECS  30
+  log                 KAIROS_LOG                  info
+  log_format          KAIROS_LOG_FORMAT           text (or json)
+Sources, later ones winning: defaults, the TOML file (--config, or ./kairos.toml if present),
+KAIROS_* environment variables, command-line flags.";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn layers_override_in_order() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file("k.toml", "listen = \"127.0.0.1:1\"\nlog = \"debug\"\nmax_body_size = 5\n")?;
+            jail.set_env("KAIROS_LOG", "warn");
+            jail.set_env("KAIROS_MAX_BODY_SIZE", "7");
+            let s = Settings::load(
+                Some(Path::new("k.toml")),
+                &Overrides {
+                    listen: Some("127.0.0.1:2".into()),
+                    ..Overrides::default()
+                },
+            )
+            .map_err(|e| e.to_string())?;
+            assert_eq!(s.listen, "127.0.0.1:2");
+            assert_eq!(s.log, "warn");
+            assert_eq!(s.max_body_size, 7);
+            assert_eq!(s.data_dir, PathBuf::from("./kairos-data"));
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn unknown_keys_are_errors() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file("k.toml", "lisen = \"x\"\n")?;
+            assert!(Settings::load(Some(Path::new("k.toml")), &Overrides::default()).is_err());
+            Ok(())
+        });
+    }
+}
