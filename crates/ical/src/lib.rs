@@ -1,118 +1,33 @@
 //! iCalendar ingest, validation and indexing. Pure: no I/O, no async.
+//!
+//! [`ingest`] checks a calendar object resource for the CalDAV PUT path (RFC 4791 §4.1,
+//! §5.3.2.1) and extracts its index fields; the client's bytes stay the stored truth and
+//! are never re-serialised. Parsing is ours for lines, structure and the values the server
+//! interprets (strict, with line numbers); calcard must read the same structure, so later
+//! layers can use it on the stored bytes through [`to_calcard`].
 
-/// The kind of top-level component a calendar object resource holds.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum ComponentKind {
-    /// VEVENT
-    Event,
-    /// VTODO
-    Todo,
-    /// VJOURNAL
-    Journal,
-    /// VFREEBUSY
-    FreeBusy,
-    /// VAVAILABILITY (RFC 7953)
-    Availability,
-}
+mod analyse;
+mod compat;
+mod contentline;
+mod error;
+mod kind;
+mod object;
+mod props;
+mod timezone;
+mod tree;
+mod unfold;
+mod value;
 
-impl ComponentKind {
-    /// Every kind, in a stable order.
-    pub const ALL: [ComponentKind; 5] = [
-        ComponentKind::Event,
-        ComponentKind::Todo,
-        ComponentKind::Journal,
-        ComponentKind::FreeBusy,
-        ComponentKind::Availability,
-    ];
+pub use error::{IngestError, Precondition};
+pub use kind::{ComponentKind, ComponentSet};
+pub use object::{CalendarObject, ingest};
+pub use timezone::validate_timezone;
 
-    /// The iCalendar component name (`VEVENT`, ...).
-    pub fn name(self) -> &'static str {
-        match self {
-            ComponentKind::Event => "VEVENT",
-            ComponentKind::Todo => "VTODO",
-            ComponentKind::Journal => "VJOURNAL",
-            ComponentKind::FreeBusy => "VFREEBUSY",
-            ComponentKind::Availability => "VAVAILABILITY",
-        }
-    }
-
-    /// Parses an iCalendar component name, case-insensitively.
-    pub fn from_name(name: &str) -> Option<Self> {
-        Self::ALL
-            .into_iter()
-            .find(|k| k.name().eq_ignore_ascii_case(name))
-    }
-
-    /// A stable small integer for storage (never reuse a code).
-    pub fn code(self) -> i16 {
-        match self {
-            ComponentKind::Event => 1,
-            ComponentKind::Todo => 2,
-            ComponentKind::Journal => 3,
-            ComponentKind::FreeBusy => 4,
-            ComponentKind::Availability => 5,
-        }
-    }
-
-    /// Inverse of [`ComponentKind::code`].
-    pub fn from_code(code: i16) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.code() == code)
-    }
-}
-
-/// A set of component kinds (e.g. a calendar's supported-calendar-component-set).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
-pub struct ComponentSet(u8);
-
-impl ComponentSet {
-    /// The empty set.
-    pub const EMPTY: ComponentSet = ComponentSet(0);
-    /// What a new calendar accepts when the client names nothing.
-    pub const DEFAULT: ComponentSet = ComponentSet(0b111);
-
-    fn bit(kind: ComponentKind) -> u8 {
-        1 << (kind.code() - 1)
-    }
-
-    /// Whether `kind` is in the set.
-    pub fn contains(self, kind: ComponentKind) -> bool {
-        self.0 & Self::bit(kind) != 0
-    }
-
-    /// Adds `kind` to the set.
-    pub fn insert(&mut self, kind: ComponentKind) {
-        self.0 |= Self::bit(kind);
-    }
-
-    /// Whether the set is empty.
-    pub fn is_empty(self) -> bool {
-        self.0 == 0
-    }
-
-    /// The members, in [`ComponentKind::ALL`] order.
-    pub fn iter(self) -> impl Iterator<Item = ComponentKind> {
-        ComponentKind::ALL
-            .into_iter()
-            .filter(move |k| self.contains(*k))
-    }
-
-    /// The bit mask, for storage.
-    pub fn bits(self) -> i16 {
-        i16::from(self.0)
-    }
-
-    /// Inverse of [`ComponentSet::bits`]; unknown bits are dropped.
-    pub fn from_bits(bits: i16) -> Self {
-        ComponentSet((bits & 0b1_1111) as u8)
-    }
-}
-
-impl FromIterator<ComponentKind> for ComponentSet {
-    fn from_iter<I: IntoIterator<Item = ComponentKind>>(iter: I) -> Self {
-        let mut set = ComponentSet::EMPTY;
-        for k in iter {
-            set.insert(k);
-        }
-        set
-    }
+/// Reads iCalendar bytes that pass [`ingest`] (or [`validate_timezone`]) with calcard.
+///
+/// Unfolds first, so folds inside a UTF-8 sequence (legal: RFC 5545 folds at octets) do
+/// not stop calcard, which needs a `&str`.
+pub fn to_calcard(bytes: &[u8]) -> Result<calcard::icalendar::ICalendar, IngestError> {
+    let unfolded = unfold::unfold(bytes)?;
+    Ok(analyse::analyse(&unfolded)?.calcard)
 }
