@@ -35,7 +35,7 @@ pub use headers::{
     parse_overwrite,
 };
 pub use mkcol::{parse_mkcalendar, parse_mkcol};
-pub use multistatus::{MultistatusWriter, PropStat, PropValue};
+pub use multistatus::{MultistatusWriter, PropStat, PropValue, propstat_body};
 pub use propfind::{PropFind, PropRequest, parse_propfind};
 pub use proppatch::{PatchOp, parse_proppatch};
 pub use qname::{QName, ns};

@@ -115,24 +115,7 @@ impl MultistatusWriter {
         out.push_str("<D:response><D:href>");
         push_text(out, href);
         out.push_str("</D:href>");
-        for ps in propstats {
-            out.push_str("<D:propstat><D:prop>");
-            for (name, value) in &ps.props {
-                push_prop(out, name, value);
-            }
-            out.push_str("</D:prop><D:status>");
-            push_status_line(out, ps.status);
-            out.push_str("</D:status>");
-            if let Some(err) = &ps.error {
-                push_error(out, err);
-            }
-            if let Some(desc) = &ps.description {
-                out.push_str("<D:responsedescription>");
-                push_text(out, desc);
-                out.push_str("</D:responsedescription>");
-            }
-            out.push_str("</D:propstat>");
-        }
+        push_propstats(out, propstats);
         // One response per line keeps large answers readable in logs at no real cost.
         out.push_str("</D:response>\n");
     }
@@ -167,6 +150,42 @@ impl MultistatusWriter {
         self.out.push_str("</D:multistatus>");
         self.out
     }
+}
+
+/// Appends one `DAV:propstat` per entry.
+fn push_propstats(out: &mut String, propstats: &[PropStat<'_>]) {
+    for ps in propstats {
+        out.push_str("<D:propstat><D:prop>");
+        for (name, value) in &ps.props {
+            push_prop(out, name, value);
+        }
+        out.push_str("</D:prop><D:status>");
+        push_status_line(out, ps.status);
+        out.push_str("</D:status>");
+        if let Some(err) = &ps.error {
+            push_error(out, err);
+        }
+        if let Some(desc) = &ps.description {
+            out.push_str("<D:responsedescription>");
+            push_text(out, desc);
+            out.push_str("</D:responsedescription>");
+        }
+        out.push_str("</D:propstat>");
+    }
+}
+
+/// A document whose root holds propstats directly: `DAV:mkcol-response` (RFC 5689 §3.2)
+/// or `CALDAV:mkcalendar-response` (RFC 4791 §5.3.1), explaining a failed creation.
+/// `root` must be in one of the namespaces with a fixed prefix.
+pub fn propstat_body(root: &QName, propstats: &[PropStat<'_>]) -> String {
+    let mut out = String::with_capacity(256);
+    out.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
+    let prefix = open_fixed(&mut out, root);
+    out.push_str(ROOT_NS_DECLS);
+    out.push('>');
+    push_propstats(&mut out, propstats);
+    close(&mut out, prefix, &root.local);
+    out
 }
 
 fn push_prop(out: &mut String, name: &QName, value: &PropValue<'_>) {

@@ -122,6 +122,10 @@ pub const SET: QName = QName::dav("set");
 pub const REMOVE: QName = QName::dav("remove");
 /// `DAV:mkcol`.
 pub const MKCOL: QName = QName::dav("mkcol");
+/// RFC 5689 `DAV:mkcol-response`.
+pub const MKCOL_RESPONSE: QName = QName::dav("mkcol-response");
+/// RFC 4791 `CALDAV:mkcalendar-response`.
+pub const MKCALENDAR_RESPONSE: QName = QName::caldav("mkcalendar-response");
 /// `DAV:multistatus`.
 pub const MULTISTATUS: QName = QName::dav("multistatus");
 /// `DAV:response`.

@@ -86,7 +86,22 @@ pub(crate) async fn handle(state: &DavState, req: Request<Body>) -> DavResult<Re
     };
     let (parts, body) = req.into_parts();
     let client = crate::auth::client_ip(&parts.extensions);
-    let principal = crate::auth::authenticate(&state.core, &parts.headers, client).await?;
+    let principal = match crate::auth::authenticate(&state.core, &parts.headers, client).await {
+        Ok(p) => p,
+        Err(e) => {
+            // A body left unread makes the server close the connection, and clients that
+            // send a body, get the 401 and retry on the same connection then fail. Read and
+            // drop it, unless the client waits for 100-continue and never sent it.
+            let expects_continue = parts
+                .headers
+                .get(header::EXPECT)
+                .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"100-continue"));
+            if !expects_continue {
+                let _ = axum::body::to_bytes(body, state.config.max_body_size).await;
+            }
+            return Err(e.into());
+        }
+    };
     let body = axum::body::to_bytes(body, state.config.max_body_size)
         .await
         .map_err(|_| DavError::Status(StatusCode::PAYLOAD_TOO_LARGE, "request body too large"))?;

@@ -32,11 +32,8 @@ pub(super) fn parse_search(root: &Element) -> Result<Report, XmlError> {
         }
         searches.push(PropertySearch { props, match_text });
     }
-    if searches.is_empty() {
-        return Err(XmlError::Invalid(
-            "principal-property-search needs a property-search".into(),
-        ));
-    }
+    // RFC 3744 asks for at least one property-search, but the Python caldav library sends
+    // none to list every principal; an empty search matches all (visible) principals.
     let any_of = root.attr("test") == Some("anyof");
     let prop = selection_from(root)?.unwrap_or(PropRequest {
         selection: PropFind::Prop(Vec::new()),
@@ -117,8 +114,14 @@ mod tests {
             panic!()
         };
         assert!(any_of && apply_to_principal_collection_set);
+        // No property-search at all lists everyone (what the Python caldav library sends).
+        let Report::PrincipalPropertySearch { searches, .. } =
+            parse_report(br#"<D:principal-property-search xmlns:D="DAV:"/>"#).unwrap()
+        else {
+            panic!()
+        };
+        assert!(searches.is_empty());
         for bad in [
-            r#"<D:principal-property-search xmlns:D="DAV:"/>"#,
             r#"<D:principal-property-search xmlns:D="DAV:"><D:property-search><D:prop><D:displayname/></D:prop></D:property-search></D:principal-property-search>"#,
             r#"<D:principal-property-search xmlns:D="DAV:"><D:property-search><D:match>x</D:match></D:property-search></D:principal-property-search>"#,
         ] {

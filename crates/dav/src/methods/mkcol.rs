@@ -5,7 +5,8 @@ use axum::response::Response;
 use http::{HeaderValue, StatusCode, header};
 use kairos_core::{CoreError, NewCollection, Resource};
 use kairos_dav_proto::{
-    Element, PatchOp, Precondition, QName, XmlError, names, parse_mkcalendar, parse_mkcol,
+    Element, PatchOp, Precondition, XmlError, names, parse_mkcalendar, parse_mkcol,
+    propstat_body,
 };
 
 use super::propchange::from_set;
@@ -106,11 +107,11 @@ pub(crate) async fn mkcol(ctx: &Ctx<'_>, calendar: bool) -> DavResult<Response> 
             let ops: Vec<PatchOp> = settable.into_iter().map(PatchOp::Set).collect();
             let stats = patch_propstats(&ops, &changes, Err(CoreError::Properties(f)))?;
             let root = if calendar {
-                QName::caldav("mkcalendar-response")
+                names::MKCALENDAR_RESPONSE
             } else {
-                QName::dav("mkcol-response")
+                names::MKCOL_RESPONSE
             };
-            let mut r = Response::new(Body::from(crate::methods::pending_propstat_body(&root, &stats)));
+            let mut r = Response::new(Body::from(propstat_body(&root, &stats)));
             *r.status_mut() = StatusCode::FORBIDDEN;
             r.headers_mut().insert(
                 header::CONTENT_TYPE,

@@ -115,7 +115,3 @@ pub(crate) async fn run(ctx: &Ctx<'_>) -> DavResult<Response> {
     }
 }
 
-/// Placeholder until dav-proto offers a propstat document writer.
-pub(crate) fn pending_propstat_body(_root: &kairos_dav_proto::QName, _stats: &[kairos_dav_proto::PropStat<'_>]) -> String {
-    String::new()
-}

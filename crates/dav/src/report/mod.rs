@@ -1,6 +1,7 @@
 //! REPORT (RFC 3253 §3.6): one file per report.
 
 mod multiget;
+mod principal;
 mod query;
 mod sync;
 
@@ -56,6 +57,13 @@ pub(crate) async fn report(ctx: &Ctx<'_>) -> DavResult<Response> {
             let (g, object) = report_collection(ctx).await?;
             query::calendar_query(ctx, &g, object.as_deref(), &q).await
         }
+        Report::PrincipalPropertySearch {
+            searches,
+            any_of,
+            prop,
+            ..
+        } => principal::property_search(ctx, &searches, any_of, &prop),
+        Report::PrincipalSearchPropertySet => principal::search_property_set(),
         _ => Err(unsupported()),
     }
 }

@@ -20,11 +20,12 @@ pub(crate) async fn sync_collection(
     limit: Option<u32>,
     prop: &PropRequest,
 ) -> DavResult<Response> {
-    // RFC 6578 §3.2: the report is defined for Depth 0 only.
-    if ctx.depth(Depth::Zero)? != Depth::Zero {
+    // RFC 6578 §3.2 defines the report for Depth 0. The Python caldav library sends
+    // Depth 1; on a calendar (no child collections) both mean the same, so accept it.
+    if ctx.depth(Depth::Zero)? == Depth::Infinity {
         return Err(DavError::Status(
             StatusCode::BAD_REQUEST,
-            "sync-collection needs Depth: 0",
+            "sync-collection takes Depth: 0",
         ));
     }
     let reader = g.reader();
