@@ -1,0 +1,306 @@
+//! The `objects` table: member resources with their exact bytes and derived index fields.
+//!
+//! Metadata-only queries never select `data`, so listing a large collection does not
+//! load any resource body.
+
+use std::collections::BTreeSet;
+
+use kairos_store::{
+    CollectionId, ComponentKind, FetchedObject, ObjectId, ObjectMeta, ObjectWrite, StoreResult,
+    StoredObject, Timestamp,
+};
+use sqlx::any::AnyRow;
+use sqlx::{Any, AnyConnection, Executor};
+
+use crate::error::{corrupt, db_err, missing};
+use crate::row::{get, get_id, id_text, placeholders};
+
+/// The metadata columns [`meta_from_row`] reads (`data` is selected separately).
+macro_rules! meta_columns {
+    () => {
+        "id, collection_id, name, etag, content_type, size, created_at, modified_at, uid, \
+         component"
+    };
+}
+
+/// The largest `IN (…)` list sent in one statement. Both engines accept far more bound
+/// parameters (SQLite 32766, PostgreSQL 65535); this keeps a multiget of ~1000 names to
+/// one query.
+const MAX_IN_LIST: usize = 1024;
+
+/// Metadata from a row holding [`meta_columns`].
+pub(crate) fn meta_from_row(row: &AnyRow) -> StoreResult<ObjectMeta> {
+    let component: Option<i16> = get(row, "component")?;
+    let component = component
+        .map(|c| {
+            ComponentKind::from_code(c).ok_or_else(|| corrupt(format!("unknown component {c}")))
+        })
+        .transpose()?;
+    Ok(ObjectMeta {
+        id: ObjectId(get_id(row, "id")?),
+        collection_id: CollectionId(get_id(row, "collection_id")?),
+        name: get(row, "name")?,
+        etag: get(row, "etag")?,
+        content_type: get(row, "content_type")?,
+        size: get(row, "size")?,
+        created_at: get(row, "created_at")?,
+        modified_at: get(row, "modified_at")?,
+        uid: get(row, "uid")?,
+        component,
+    })
+}
+
+fn stored_from_row(row: &AnyRow) -> StoreResult<StoredObject> {
+    Ok(StoredObject {
+        meta: meta_from_row(row)?,
+        data: get(row, "data")?,
+    })
+}
+
+/// One member with its bytes.
+pub(crate) async fn get_one<'c, E>(
+    ex: E,
+    collection: CollectionId,
+    name: &str,
+) -> StoreResult<Option<StoredObject>>
+where
+    E: Executor<'c, Database = Any>,
+{
+    let sql = concat!(
+        "SELECT ",
+        meta_columns!(),
+        ", data FROM objects WHERE collection_id = $1 AND name = $2"
+    );
+    let row = sqlx::query(sql)
+        .bind(id_text(collection.0))
+        .bind(name)
+        .fetch_optional(ex)
+        .await
+        .map_err(db_err)?;
+    row.as_ref().map(stored_from_row).transpose()
+}
+
+/// One member without its bytes.
+pub(crate) async fn meta<'c, E>(
+    ex: E,
+    collection: CollectionId,
+    name: &str,
+) -> StoreResult<Option<ObjectMeta>>
+where
+    E: Executor<'c, Database = Any>,
+{
+    let sql = concat!(
+        "SELECT ",
+        meta_columns!(),
+        " FROM objects WHERE collection_id = $1 AND name = $2"
+    );
+    let row = sqlx::query(sql)
+        .bind(id_text(collection.0))
+        .bind(name)
+        .fetch_optional(ex)
+        .await
+        .map_err(db_err)?;
+    row.as_ref().map(meta_from_row).transpose()
+}
+
+/// Every member's metadata, ordered by name (byte order, re-sorted in Rust so both engines
+/// agree; the rows arrive index-ordered, so this is a linear pass).
+pub(crate) async fn list<'c, E>(ex: E, collection: CollectionId) -> StoreResult<Vec<ObjectMeta>>
+where
+    E: Executor<'c, Database = Any>,
+{
+    let sql = concat!(
+        "SELECT ",
+        meta_columns!(),
+        " FROM objects WHERE collection_id = $1 ORDER BY name"
+    );
+    let rows = sqlx::query(sql)
+        .bind(id_text(collection.0))
+        .fetch_all(ex)
+        .await
+        .map_err(db_err)?;
+    let mut out = rows
+        .iter()
+        .map(meta_from_row)
+        .collect::<StoreResult<Vec<_>>>()?;
+    out.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(out)
+}
+
+/// Every member with its bytes, ordered by name.
+pub(crate) async fn list_with_data<'c, E>(
+    ex: E,
+    collection: CollectionId,
+) -> StoreResult<Vec<StoredObject>>
+where
+    E: Executor<'c, Database = Any>,
+{
+    let sql = concat!(
+        "SELECT ",
+        meta_columns!(),
+        ", data FROM objects WHERE collection_id = $1 ORDER BY name"
+    );
+    let rows = sqlx::query(sql)
+        .bind(id_text(collection.0))
+        .fetch_all(ex)
+        .await
+        .map_err(db_err)?;
+    let mut out = rows
+        .iter()
+        .map(stored_from_row)
+        .collect::<StoreResult<Vec<_>>>()?;
+    out.sort_by(|a, b| a.meta.name.cmp(&b.meta.name));
+    Ok(out)
+}
+
+/// The named members that exist, ordered by name; duplicates in `names` are ignored.
+///
+/// One statement per [`MAX_IN_LIST`] names. The list is padded (by repeating the last
+/// name) to the next power of two so that only a handful of distinct statement texts
+/// exist and each stays in the per-connection prepared statement cache.
+pub(crate) async fn by_names(
+    conn: &mut AnyConnection,
+    collection: CollectionId,
+    names: &[String],
+    with_data: bool,
+) -> StoreResult<Vec<FetchedObject>> {
+    let unique: Vec<&str> = names
+        .iter()
+        .map(String::as_str)
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let collection = id_text(collection.0);
+    let mut out = Vec::with_capacity(unique.len());
+    for chunk in unique.chunks(MAX_IN_LIST) {
+        let Some(last) = chunk.last() else { continue };
+        let padded = chunk.len().next_power_of_two().min(MAX_IN_LIST);
+        let sql = format!(
+            "SELECT {}{} FROM objects WHERE collection_id = $1 AND name IN ({})",
+            meta_columns!(),
+            if with_data { ", data" } else { "" },
+            placeholders(2, padded)
+        );
+        let mut query = sqlx::query(&sql).bind(collection.as_str());
+        for name in chunk
+            .iter()
+            .chain(std::iter::repeat_n(last, padded - chunk.len()))
+        {
+            query = query.bind(*name);
+        }
+        let rows = query.fetch_all(&mut *conn).await.map_err(db_err)?;
+        for row in &rows {
+            let data = if with_data {
+                Some(get(row, "data")?)
+            } else {
+                None
+            };
+            out.push(FetchedObject {
+                meta: meta_from_row(row)?,
+                data,
+            });
+        }
+    }
+    out.sort_by(|a, b| a.meta.name.cmp(&b.meta.name));
+    Ok(out)
+}
+
+/// The name of the member holding `uid`, if any.
+pub(crate) async fn name_by_uid(
+    conn: &mut AnyConnection,
+    collection: CollectionId,
+    uid: &str,
+) -> StoreResult<Option<String>> {
+    let row = sqlx::query("SELECT name FROM objects WHERE collection_id = $1 AND uid = $2")
+        .bind(id_text(collection.0))
+        .bind(uid)
+        .fetch_optional(conn)
+        .await
+        .map_err(db_err)?;
+    row.map(|r| get(&r, "name")).transpose()
+}
+
+/// Creates or replaces a member in one upsert; on replace the row keeps its id and
+/// `created_at` (and so its dead properties). A UID already used by another member of
+/// the collection is a unique violation, reported as a conflict.
+pub(crate) async fn put(
+    conn: &mut AnyConnection,
+    collection: CollectionId,
+    w: &ObjectWrite,
+    now: Timestamp,
+) -> StoreResult<ObjectMeta> {
+    let sql = concat!(
+        "INSERT INTO objects (",
+        meta_columns!(),
+        ", data) VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, $9, $10) \
+         ON CONFLICT (collection_id, name) DO UPDATE SET \
+         etag = excluded.etag, content_type = excluded.content_type, size = excluded.size, \
+         modified_at = excluded.modified_at, uid = excluded.uid, \
+         component = excluded.component, data = excluded.data \
+         RETURNING ",
+        meta_columns!()
+    );
+    let size = i64::try_from(w.data.len()).map_err(|_| corrupt("object larger than i64"))?;
+    let row = sqlx::query(sql)
+        .bind(id_text(kairos_store::new_id()))
+        .bind(id_text(collection.0))
+        .bind(w.name.as_str())
+        .bind(w.etag.as_str())
+        .bind(w.content_type.as_str())
+        .bind(size)
+        .bind(now)
+        .bind(w.uid.as_deref())
+        .bind(w.component.map(ComponentKind::code))
+        .bind(w.data.as_slice())
+        .fetch_one(conn)
+        .await
+        .map_err(db_err)?;
+    meta_from_row(&row)
+}
+
+/// Deletes a member; its dead properties go by `ON DELETE CASCADE`.
+pub(crate) async fn delete(
+    conn: &mut AnyConnection,
+    collection: CollectionId,
+    name: &str,
+) -> StoreResult<bool> {
+    let done = sqlx::query("DELETE FROM objects WHERE collection_id = $1 AND name = $2")
+        .bind(id_text(collection.0))
+        .bind(name)
+        .execute(conn)
+        .await
+        .map_err(db_err)?;
+    Ok(done.rows_affected() > 0)
+}
+
+/// Moves a member by updating its row in place, so the id and dead properties follow.
+/// A taken destination name (or UID in the destination) is a conflict.
+pub(crate) async fn move_to(
+    conn: &mut AnyConnection,
+    from: CollectionId,
+    from_name: &str,
+    to: CollectionId,
+    to_name: &str,
+    now: Timestamp,
+) -> StoreResult<ObjectMeta> {
+    let sql = concat!(
+        "UPDATE objects SET collection_id = $3, name = $4, modified_at = $5 \
+         WHERE collection_id = $1 AND name = $2 RETURNING ",
+        meta_columns!()
+    );
+    let row = sqlx::query(sql)
+        .bind(id_text(from.0))
+        .bind(from_name)
+        .bind(id_text(to.0))
+        .bind(to_name)
+        .bind(now)
+        .fetch_optional(conn)
+        .await
+        .map_err(db_err)?;
+    match row {
+        Some(row) => meta_from_row(&row),
+        None => Err(missing(format!(
+            "object {from_name:?} in collection {from}"
+        ))),
+    }
+}

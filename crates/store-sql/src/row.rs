@@ -1,0 +1,72 @@
+//! Small helpers for reading rows and writing ids, shared by the table modules.
+
+use kairos_store::StoreResult;
+use sqlx::any::AnyRow;
+use sqlx::{Decode, Row, Type};
+use uuid::Uuid;
+
+use crate::error::{corrupt, db_err};
+
+/// The stored form of an id: the hyphenated lowercase text, whose byte order matches the
+/// UUID's (so UUIDv7 ids sort by creation time in SQL too).
+pub(crate) fn id_text(id: Uuid) -> String {
+    id.hyphenated().to_string()
+}
+
+/// A column by name, with decode failures reported as corruption.
+pub(crate) fn get<'r, T>(row: &'r AnyRow, column: &str) -> StoreResult<T>
+where
+    T: Decode<'r, sqlx::Any> + Type<sqlx::Any>,
+{
+    row.try_get(column).map_err(db_err)
+}
+
+/// An id column.
+pub(crate) fn get_id(row: &AnyRow, column: &str) -> StoreResult<Uuid> {
+    let text: String = get(row, column)?;
+    Uuid::parse_str(&text).map_err(|e| corrupt(format!("{column} {text:?}: {e}")))
+}
+
+/// A nullable id column.
+pub(crate) fn get_opt_id(row: &AnyRow, column: &str) -> StoreResult<Option<Uuid>> {
+    let text: Option<String> = get(row, column)?;
+    text.map(|t| Uuid::parse_str(&t).map_err(|e| corrupt(format!("{column} {t:?}: {e}"))))
+        .transpose()
+}
+
+/// SQL placeholders `$first, $first+1, …` for `count` parameters.
+pub(crate) fn placeholders(first: usize, count: usize) -> String {
+    let mut out = String::with_capacity(count * 6);
+    for i in 0..count {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        out.push('$');
+        out.push_str(&(first + i).to_string());
+    }
+    out
+}
+
+/// The number of characters SQL `substr`/`length` count in `s` (both engines count
+/// Unicode code points in text, which is what `chars()` yields).
+pub(crate) fn sql_len(s: &str) -> i32 {
+    i32::try_from(s.chars().count()).unwrap_or(i32::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholder_lists() {
+        assert_eq!(placeholders(2, 3), "$2, $3, $4");
+        assert_eq!(placeholders(1, 1), "$1");
+        assert_eq!(placeholders(5, 0), "");
+    }
+
+    #[test]
+    fn lengths_count_code_points() {
+        assert_eq!(sql_len("a/é/日本"), 6);
+        assert_eq!(sql_len(""), 0);
+    }
+}

@@ -1,0 +1,173 @@
+//! [`SqlStore`]: the [`Store`] over the pools.
+
+use async_trait::async_trait;
+use kairos_store::{
+    Collection, CollectionId, DeadProperty, FetchedObject, MemberChange, ObjectId, ObjectMeta,
+    PropOwner, Store, StoreResult, StoredObject, User, UserId, WriteTx,
+};
+
+use crate::config::{Engine, StoreConfig};
+use crate::error::db_err;
+use crate::pool::{self, Pools};
+use crate::tx::SqlWriteTx;
+use crate::{changes, collections, migrate, objects, properties, users};
+
+/// The SQL store: SQLite or PostgreSQL through one code path.
+///
+/// Cheap to clone (the pools are shared). Reads outside a transaction go to the reader
+/// pool and see the latest committed state. On SQLite write transactions are serialized
+/// through one connection: a task must not call [`Store::begin`] while it already holds
+/// an open [`WriteTx`], or it waits for itself until the acquire timeout.
+#[derive(Clone, Debug)]
+pub struct SqlStore {
+    pools: Pools,
+}
+
+impl SqlStore {
+    /// Connects to the database `config` names (the SQLite file is created if missing).
+    /// Does not touch the schema: call [`SqlStore::migrate`] next.
+    pub async fn connect(config: &StoreConfig) -> StoreResult<SqlStore> {
+        let pools = pool::open(config).await?;
+        tracing::debug!(engine = ?pools.engine, "store connected");
+        Ok(SqlStore { pools })
+    }
+
+    /// Brings the schema up to date. Idempotent, and safe when several nodes start at
+    /// once against one PostgreSQL database (they serialize on an advisory lock).
+    pub async fn migrate(&self) -> StoreResult<()> {
+        migrate::run(&self.pools.writer, self.pools.engine).await
+    }
+
+    /// Which engine this store runs on.
+    pub fn engine(&self) -> Engine {
+        self.pools.engine
+    }
+
+    /// Closes every pooled connection, waiting for checked-out ones to come back (for a
+    /// clean shutdown; on SQLite this also checkpoints the WAL when the last one closes).
+    pub async fn close(&self) {
+        self.pools.writer.close().await;
+        self.pools.reader.close().await;
+    }
+}
+
+#[async_trait]
+impl Store for SqlStore {
+    async fn user_by_name(&self, name: &str) -> StoreResult<Option<User>> {
+        users::by_name(&self.pools.reader, name).await
+    }
+
+    async fn user_by_id(&self, id: UserId) -> StoreResult<Option<User>> {
+        users::by_id(&self.pools.reader, id).await
+    }
+
+    async fn list_users(&self) -> StoreResult<Vec<User>> {
+        users::list(&self.pools.reader).await
+    }
+
+    async fn collection_by_path(
+        &self,
+        owner: UserId,
+        path: &str,
+    ) -> StoreResult<Option<Collection>> {
+        collections::by_path(&self.pools.reader, owner, path).await
+    }
+
+    async fn collection_by_id(&self, id: CollectionId) -> StoreResult<Option<Collection>> {
+        collections::by_id(&self.pools.reader, id).await
+    }
+
+    async fn child_collections(&self, parent: CollectionId) -> StoreResult<Vec<Collection>> {
+        collections::children(&self.pools.reader, parent).await
+    }
+
+    async fn object(
+        &self,
+        collection: CollectionId,
+        name: &str,
+    ) -> StoreResult<Option<StoredObject>> {
+        objects::get_one(&self.pools.reader, collection, name).await
+    }
+
+    async fn object_meta(
+        &self,
+        collection: CollectionId,
+        name: &str,
+    ) -> StoreResult<Option<ObjectMeta>> {
+        objects::meta(&self.pools.reader, collection, name).await
+    }
+
+    async fn list_objects(&self, collection: CollectionId) -> StoreResult<Vec<ObjectMeta>> {
+        objects::list(&self.pools.reader, collection).await
+    }
+
+    async fn list_objects_with_data(
+        &self,
+        collection: CollectionId,
+    ) -> StoreResult<Vec<StoredObject>> {
+        objects::list_with_data(&self.pools.reader, collection).await
+    }
+
+    async fn objects_by_names(
+        &self,
+        collection: CollectionId,
+        names: &[String],
+        with_data: bool,
+    ) -> StoreResult<Vec<FetchedObject>> {
+        if names.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut conn = self.pools.reader.acquire().await.map_err(db_err)?;
+        objects::by_names(&mut conn, collection, names, with_data).await
+    }
+
+    async fn changes_since(
+        &self,
+        collection: CollectionId,
+        after_seq: i64,
+        include_deleted: bool,
+        limit: Option<u32>,
+        with_data: bool,
+    ) -> StoreResult<Vec<MemberChange>> {
+        changes::since(
+            &self.pools.reader,
+            collection,
+            after_seq,
+            include_deleted,
+            limit,
+            with_data,
+        )
+        .await
+    }
+
+    async fn dead_properties(&self, owner: PropOwner) -> StoreResult<Vec<DeadProperty>> {
+        properties::list(&self.pools.reader, owner).await
+    }
+
+    async fn member_dead_properties(
+        &self,
+        collection: CollectionId,
+    ) -> StoreResult<Vec<(ObjectId, DeadProperty)>> {
+        properties::of_members(&self.pools.reader, collection).await
+    }
+
+    async fn begin(&self) -> StoreResult<Box<dyn WriteTx>> {
+        let tx = match self.pools.engine {
+            // IMMEDIATE takes the write lock now, where `busy_timeout` applies, instead of
+            // upgrading a read lock later, which fails at once with SQLITE_BUSY when
+            // another process (e.g. the admin CLI) wrote in between.
+            Engine::Sqlite => self.pools.writer.begin_with("BEGIN IMMEDIATE").await,
+            Engine::Postgres => self.pools.writer.begin().await,
+        }
+        .map_err(db_err)?;
+        Ok(Box::new(SqlWriteTx::new(tx)))
+    }
+
+    async fn ping(&self) -> StoreResult<()> {
+        sqlx::query("SELECT 1")
+            .execute(&self.pools.reader)
+            .await
+            .map_err(db_err)?;
+        Ok(())
+    }
+}

@@ -1,0 +1,223 @@
+//! [`WriteTx`] over one database transaction.
+//!
+//! Sequence bumps after the first one per collection are counted in memory: the first
+//! `UPDATE … RETURNING seq` already holds the row lock (PostgreSQL) or the database write
+//! lock (SQLite) until the end of the transaction, so nobody else can move the sequence
+//! meanwhile, and the final value is written back once, before the transaction reads
+//! collections again and at commit. Core bumps once per member change ("a sequence of its
+//! own" per change); updating one PostgreSQL row N times in a transaction costs O(N²),
+//! because every update walks the row's growing version chain (100k bumps: ~15 minutes).
+//!
+//! Dropping the value without committing drops the sqlx transaction, which rolls back
+//! before its connection is reused. On PostgreSQL any failed statement aborts the whole
+//! transaction, so callers must treat every error as the end of the transaction (check
+//! first, then write) on both engines.
+
+use std::collections::HashMap;
+
+use async_trait::async_trait;
+use kairos_store::{
+    Collection, CollectionId, CollectionProps, DeadProperty, ObjectMeta, ObjectWrite, PropOwner,
+    StoreResult, StoredObject, Timestamp, User, UserId, WriteTx,
+};
+use sqlx::{Any, AnyConnection, Transaction};
+
+use crate::error::db_err;
+use crate::{changes, collections, objects, properties, users};
+
+/// An open write transaction of a [`crate::SqlStore`].
+pub(crate) struct SqlWriteTx {
+    tx: Transaction<'static, Any>,
+    /// Collections this transaction has bumped (and so locked), with the values their row
+    /// must end up with.
+    bumped: HashMap<CollectionId, Bumped>,
+}
+
+/// The pending sequence state of one locked collection.
+struct Bumped {
+    seq: i64,
+    modified_at: Timestamp,
+    /// Whether `seq`/`modified_at` are ahead of the row.
+    dirty: bool,
+}
+
+impl SqlWriteTx {
+    pub(crate) fn new(tx: Transaction<'static, Any>) -> SqlWriteTx {
+        SqlWriteTx {
+            tx,
+            bumped: HashMap::new(),
+        }
+    }
+
+    fn conn(&mut self) -> &mut AnyConnection {
+        &mut self.tx
+    }
+
+    /// Writes the in-memory sequence bumps back to their rows.
+    async fn flush_seqs(&mut self) -> StoreResult<()> {
+        for (id, b) in &mut self.bumped {
+            if b.dirty {
+                collections::set_seq(&mut self.tx, *id, b.seq, b.modified_at).await?;
+                b.dirty = false;
+            }
+        }
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl WriteTx for SqlWriteTx {
+    async fn insert_user(&mut self, user: &User) -> StoreResult<()> {
+        users::insert(self.conn(), user).await
+    }
+
+    async fn set_password_hash(&mut self, id: UserId, hash: &str) -> StoreResult<bool> {
+        users::set_password_hash(self.conn(), id, hash).await
+    }
+
+    async fn delete_user(&mut self, id: UserId) -> StoreResult<bool> {
+        users::delete(self.conn(), id).await
+    }
+
+    async fn insert_collection(&mut self, collection: &Collection) -> StoreResult<()> {
+        collections::insert(self.conn(), collection).await
+    }
+
+    async fn collection_by_path(
+        &mut self,
+        owner: UserId,
+        path: &str,
+    ) -> StoreResult<Option<Collection>> {
+        self.flush_seqs().await?;
+        collections::by_path(self.conn(), owner, path).await
+    }
+
+    async fn collection_tree(&mut self, owner: UserId, path: &str) -> StoreResult<Vec<Collection>> {
+        self.flush_seqs().await?;
+        collections::tree(self.conn(), owner, path).await
+    }
+
+    async fn update_collection_props(
+        &mut self,
+        id: CollectionId,
+        props: &CollectionProps,
+    ) -> StoreResult<()> {
+        collections::update_props(self.conn(), id, props).await
+    }
+
+    async fn bump_seq(&mut self, id: CollectionId, now: Timestamp) -> StoreResult<i64> {
+        if let Some(b) = self.bumped.get_mut(&id) {
+            // Already locked by this transaction: count here, write back later.
+            b.seq += 1;
+            b.modified_at = now;
+            b.dirty = true;
+            return Ok(b.seq);
+        }
+        let seq = collections::bump_seq(self.conn(), id, now).await?;
+        self.bumped.insert(
+            id,
+            Bumped {
+                seq,
+                modified_at: now,
+                dirty: false,
+            },
+        );
+        Ok(seq)
+    }
+
+    async fn delete_collection_tree(&mut self, id: CollectionId) -> StoreResult<()> {
+        collections::delete_tree(self.conn(), id).await
+    }
+
+    async fn move_collection(
+        &mut self,
+        id: CollectionId,
+        new_parent: CollectionId,
+        new_path: &str,
+    ) -> StoreResult<()> {
+        collections::move_to(self.conn(), id, new_parent, new_path).await
+    }
+
+    async fn object(
+        &mut self,
+        collection: CollectionId,
+        name: &str,
+    ) -> StoreResult<Option<StoredObject>> {
+        objects::get_one(self.conn(), collection, name).await
+    }
+
+    async fn list_objects_with_data(
+        &mut self,
+        collection: CollectionId,
+    ) -> StoreResult<Vec<StoredObject>> {
+        objects::list_with_data(self.conn(), collection).await
+    }
+
+    async fn object_name_by_uid(
+        &mut self,
+        collection: CollectionId,
+        uid: &str,
+    ) -> StoreResult<Option<String>> {
+        objects::name_by_uid(self.conn(), collection, uid).await
+    }
+
+    async fn put_object(
+        &mut self,
+        collection: CollectionId,
+        write: &ObjectWrite,
+        now: Timestamp,
+    ) -> StoreResult<ObjectMeta> {
+        objects::put(self.conn(), collection, write, now).await
+    }
+
+    async fn delete_object(&mut self, collection: CollectionId, name: &str) -> StoreResult<bool> {
+        objects::delete(self.conn(), collection, name).await
+    }
+
+    async fn move_object(
+        &mut self,
+        from: CollectionId,
+        from_name: &str,
+        to: CollectionId,
+        to_name: &str,
+        now: Timestamp,
+    ) -> StoreResult<ObjectMeta> {
+        objects::move_to(self.conn(), from, from_name, to, to_name, now).await
+    }
+
+    async fn record_change(
+        &mut self,
+        collection: CollectionId,
+        name: &str,
+        seq: i64,
+        deleted: bool,
+    ) -> StoreResult<()> {
+        changes::record(self.conn(), collection, name, seq, deleted).await
+    }
+
+    async fn dead_properties(&mut self, owner: PropOwner) -> StoreResult<Vec<DeadProperty>> {
+        properties::list(self.conn(), owner).await
+    }
+
+    async fn set_dead_property(
+        &mut self,
+        owner: PropOwner,
+        prop: &DeadProperty,
+    ) -> StoreResult<()> {
+        properties::set(self.conn(), owner, prop).await
+    }
+
+    async fn remove_dead_property(
+        &mut self,
+        owner: PropOwner,
+        namespace: &str,
+        name: &str,
+    ) -> StoreResult<()> {
+        properties::remove(self.conn(), owner, namespace, name).await
+    }
+
+    async fn commit(mut self: Box<Self>) -> StoreResult<()> {
+        self.flush_seqs().await?;
+        self.tx.commit().await.map_err(db_err)
+    }
+}
