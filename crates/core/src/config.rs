@@ -13,6 +13,8 @@ pub struct CoreConfig {
     pub default_calendar: String,
     /// Display name of that calendar.
     pub default_calendar_name: String,
+    /// How long deletions stay in the sync change log.
+    pub sync_retention: Duration,
 }
 
 impl Default for CoreConfig {
@@ -22,6 +24,7 @@ impl Default for CoreConfig {
             auth: AuthConfig::default(),
             default_calendar: "default".into(),
             default_calendar_name: "Calendar".into(),
+            sync_retention: Duration::from_secs(90 * 24 * 3600),
         }
     }
 }

@@ -203,7 +203,7 @@ impl Kairos {
         }
         check_uid(tx.as_mut(), writer.granted().owner_name(), collection, &write, &[]).await?;
         let meta = tx.put_object(collection.id, &write, now_ms()).await?;
-        tx.record_change(collection.id, name, seq, false).await?;
+        tx.record_change(collection.id, name, seq, false, now_ms()).await?;
         tx.commit().await?;
         Ok(match existing {
             Some(_) => PutOutcome::Replaced(meta),
@@ -227,7 +227,7 @@ impl Kairos {
             .ok_or(CoreError::NotFound)?;
         conditions.check_for_write(Some(&existing.meta.etag))?;
         tx.delete_object(collection.id, name).await?;
-        tx.record_change(collection.id, name, seq, true).await?;
+        tx.record_change(collection.id, name, seq, true, now_ms()).await?;
         tx.commit().await?;
         Ok(())
     }

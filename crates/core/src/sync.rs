@@ -117,6 +117,19 @@ impl Kairos {
     }
 }
 
+impl Kairos {
+    /// Forgets deletions older than `retention`. Clients holding a token from before the
+    /// oldest forgotten deletion get `valid-sync-token` and resynchronize; everyone else
+    /// is unaffected. Returns how many deletion records were dropped.
+    pub async fn prune_sync_history(&self, retention: std::time::Duration) -> CoreResult<u64> {
+        let cutoff = crate::now_ms() - i64::try_from(retention.as_millis()).unwrap_or(i64::MAX);
+        let mut tx = self.store.begin().await?;
+        let dropped = tx.prune_tombstones(cutoff).await?;
+        tx.commit().await?;
+        Ok(dropped)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -45,8 +45,17 @@ async fn log_change(
     deleted: bool,
 ) -> CoreResult<()> {
     let seq = tx.bump_seq(collection, now_ms()).await?;
-    tx.record_change(collection, name, seq, deleted).await?;
+    tx.record_change(collection, name, seq, deleted, now_ms()).await?;
     Ok(())
+}
+
+/// Whether the home-relative `path` is `ancestor` or lies below it.
+fn within(path: &str, ancestor: &str) -> bool {
+    ancestor.is_empty()
+        || path == ancestor
+        || path
+            .strip_prefix(ancestor)
+            .is_some_and(|rest| rest.starts_with('/'))
 }
 
 /// Copies dead properties from one resource to another.
@@ -108,6 +117,10 @@ impl Kairos {
         let src = src_parent.collection();
         let dest = dest_parent.collection();
         if src.id == dest.id && meta.name == dest_name {
+            return Err(CoreError::Overlap);
+        }
+        // Replacing a collection that holds the source would delete the source with it.
+        if src.owner_id == dest.owner_id && within(&src.path, &child_path(&dest.path, dest_name)) {
             return Err(CoreError::Overlap);
         }
         let mut tx = self.store.begin().await?;
@@ -217,8 +230,11 @@ impl Kairos {
             return Err(CoreError::Forbidden("a home cannot be copied or moved"));
         }
         let new_path = child_path(&dest.path, dest_name);
-        let inside = |p: &str| p == src.path || p.starts_with(&format!("{}/", src.path));
-        if src.owner_id == dest.owner_id && inside(&new_path) {
+        // The destination inside the source, or the source inside the destination (which
+        // overwriting would delete first).
+        if src.owner_id == dest.owner_id
+            && (within(&new_path, &src.path) || within(&src.path, &new_path))
+        {
             return Err(CoreError::Overlap);
         }
         if dest.kind == CollectionKind::Calendar {

@@ -52,7 +52,26 @@ pub fn app(core: Arc<Kairos>, settings: &Settings) -> Router {
         .route("/readyz", get(readyz))
         .with_state(core)
         .merge(dav)
+        .layer(
+            tower_http::trace::TraceLayer::new_for_http()
+                .make_span_with(tower_http::trace::DefaultMakeSpan::new().level(tracing::Level::DEBUG))
+                .on_request(tower_http::trace::DefaultOnRequest::new().level(tracing::Level::DEBUG))
+                .on_response(tower_http::trace::DefaultOnResponse::new().level(tracing::Level::DEBUG)),
+        )
         .layer(tower_http::catch_panic::CatchPanicLayer::new())
+}
+
+/// Hourly: forget sync deletions older than the retention period.
+async fn prune_sync_history(core: Arc<Kairos>) {
+    let mut every = tokio::time::interval(Duration::from_secs(3600));
+    loop {
+        every.tick().await;
+        match core.prune_sync_history(core.config().sync_retention).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(dropped = n, "pruned old sync deletions"),
+            Err(e) => tracing::warn!(error = %e, "pruning sync deletions failed"),
+        }
+    }
 }
 
 /// Resolves when SIGTERM or Ctrl-C arrives.
@@ -93,6 +112,7 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
         .with_context(|| format!("cannot listen on {addr}"))?;
     tracing::info!(%addr, data_dir = %settings.data_dir.display(), "kairos listening");
 
+    tokio::spawn(prune_sync_history(core.clone()));
     let (stop_tx, mut stop_rx) = watch::channel(false);
     let server = axum::serve(
         listener,

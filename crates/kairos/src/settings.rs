@@ -33,6 +33,8 @@ pub struct Settings {
     pub auth_block_secs: u64,
     /// Seconds in-flight requests get to finish after SIGTERM.
     pub shutdown_grace_secs: u64,
+    /// Days deletions stay in the sync log; older sync tokens must resynchronize.
+    pub sync_retention_days: u64,
     /// Log filter (tracing `EnvFilter` syntax), e.g. `info` or `kairos_dav=debug`.
     pub log: String,
     /// Log format: `text` or `json`.
@@ -52,6 +54,7 @@ impl Default for Settings {
             auth_max_failures: 10,
             auth_block_secs: 60,
             shutdown_grace_secs: 30,
+            sync_retention_days: 90,
             log: "info".into(),
             log_format: "text".into(),
         }
@@ -109,6 +112,7 @@ impl Settings {
         core.auth.cache_ttl = Duration::from_secs(self.auth_cache_ttl_secs);
         core.auth.max_failures = self.auth_max_failures.max(1);
         core.auth.block_duration = Duration::from_secs(self.auth_block_secs);
+        core.sync_retention = Duration::from_secs(self.sync_retention_days.saturating_mul(86_400));
         core
     }
 }
@@ -126,6 +130,7 @@ Settings (TOML key = environment variable, default):
   auth_max_failures   KAIROS_AUTH_MAX_FAILURES    10
   auth_block_secs     KAIROS_AUTH_BLOCK_SECS      60
   shutdown_grace_secs KAIROS_SHUTDOWN_GRACE_SECS  30
+  sync_retention_days KAIROS_SYNC_RETENTION_DAYS  90
   log                 KAIROS_LOG                  info
   log_format          KAIROS_LOG_FORMAT           text (or json)
 Sources, later ones winning: defaults, the TOML file (--config, or ./kairos.toml if present),

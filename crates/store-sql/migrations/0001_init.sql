@@ -69,6 +69,8 @@ CREATE TABLE changes (
     name          TEXT     NOT NULL,
     seq           BIGINT   NOT NULL,
     deleted       SMALLINT NOT NULL DEFAULT 0,
+    -- When the change happened: tombstones older than the retention period are pruned.
+    changed_at    BIGINT   NOT NULL DEFAULT 0,
     PRIMARY KEY (collection_id, name)
 );
 

@@ -1,6 +1,6 @@
 //! The `changes` table: the per-collection change log behind sync-collection.
 
-use kairos_store::{CollectionId, FetchedObject, MemberChange, StoreResult};
+use kairos_store::{CollectionId, FetchedObject, MemberChange, StoreResult, Timestamp};
 use sqlx::{Any, AnyConnection, Executor};
 
 use crate::error::db_err;
@@ -18,17 +18,20 @@ pub(crate) async fn record(
     name: &str,
     seq: i64,
     deleted: bool,
+    now: Timestamp,
 ) -> StoreResult<()> {
     sqlx::query(
-        "INSERT INTO changes (collection_id, name, seq, deleted) VALUES ($1, $2, $3, $4) \
+        "INSERT INTO changes (collection_id, name, seq, deleted, changed_at) \
+         VALUES ($1, $2, $3, $4, $5) \
          ON CONFLICT (collection_id, name) DO UPDATE \
-         SET seq = excluded.seq, deleted = excluded.deleted \
+         SET seq = excluded.seq, deleted = excluded.deleted, changed_at = excluded.changed_at \
          WHERE changes.seq <= excluded.seq",
     )
     .bind(id_text(collection.0))
     .bind(name)
     .bind(seq)
     .bind(i16::from(deleted))
+    .bind(now)
     .execute(conn)
     .await
     .map_err(db_err)?;
@@ -109,4 +112,31 @@ where
         });
     }
     Ok(out)
+}
+
+/// Drops tombstones recorded before `older_than` and raises each affected collection's
+/// `min_sync_seq` to the newest dropped sequence, so tokens that would need them are
+/// refused instead of silently missing deletions. Returns how many were dropped.
+pub(crate) async fn prune_tombstones(
+    conn: &mut AnyConnection,
+    older_than: Timestamp,
+) -> StoreResult<u64> {
+    sqlx::query(
+        "UPDATE collections SET min_sync_seq = ( \
+             SELECT MAX(c.seq) FROM changes c \
+             WHERE c.collection_id = collections.id AND c.deleted = 1 AND c.changed_at < $1) \
+         WHERE EXISTS (SELECT 1 FROM changes c \
+             WHERE c.collection_id = collections.id AND c.deleted = 1 AND c.changed_at < $1 \
+             AND c.seq > collections.min_sync_seq)",
+    )
+    .bind(older_than)
+    .execute(&mut *conn)
+    .await
+    .map_err(db_err)?;
+    let done = sqlx::query("DELETE FROM changes WHERE deleted = 1 AND changed_at < $1")
+        .bind(older_than)
+        .execute(conn)
+        .await
+        .map_err(db_err)?;
+    Ok(done.rows_affected())
 }

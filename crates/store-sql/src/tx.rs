@@ -191,8 +191,14 @@ impl WriteTx for SqlWriteTx {
         name: &str,
         seq: i64,
         deleted: bool,
+        now: Timestamp,
     ) -> StoreResult<()> {
-        changes::record(self.conn(), collection, name, seq, deleted).await
+        changes::record(self.conn(), collection, name, seq, deleted, now).await
+    }
+
+    async fn prune_tombstones(&mut self, older_than: Timestamp) -> StoreResult<u64> {
+        self.flush_seqs().await?;
+        changes::prune_tombstones(self.conn(), older_than).await
     }
 
     async fn dead_properties(&mut self, owner: PropOwner) -> StoreResult<Vec<DeadProperty>> {

@@ -177,15 +177,21 @@ pub trait WriteTx: Send {
         now: Timestamp,
     ) -> StoreResult<ObjectMeta>;
 
-    /// Records that member `name` of `collection` changed (or was deleted) at `seq`.
-    /// Keeps one row per member: the latest change wins.
+    /// Records that member `name` of `collection` changed (or was deleted) at `seq`, at
+    /// time `now`. Keeps one row per member: the latest change wins.
     async fn record_change(
         &mut self,
         collection: CollectionId,
         name: &str,
         seq: i64,
         deleted: bool,
+        now: Timestamp,
     ) -> StoreResult<()>;
+
+    /// Drops deletion records older than `older_than` and raises the affected
+    /// collections' `min_sync_seq`, so sync tokens that predate them are refused.
+    /// Returns how many records were dropped.
+    async fn prune_tombstones(&mut self, older_than: Timestamp) -> StoreResult<u64>;
 
     /// Dead properties of one resource.
     async fn dead_properties(&mut self, owner: PropOwner) -> StoreResult<Vec<DeadProperty>>;

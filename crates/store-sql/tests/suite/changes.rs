@@ -39,10 +39,10 @@ async fn history(db: &TestDb, cal: &Collection) {
     let mut b = event("b", "ub");
     b.etag = "b2".into();
     tx.put_object(cal.id, &b, T0).await.unwrap();
-    tx.record_change(cal.id, "b", seq, false).await.unwrap();
+    tx.record_change(cal.id, "b", seq, false, 0).await.unwrap();
     let seq = tx.bump_seq(cal.id, T0).await.unwrap();
     tx.delete_object(cal.id, "a").await.unwrap();
-    tx.record_change(cal.id, "a", seq, true).await.unwrap();
+    tx.record_change(cal.id, "a", seq, true, 0).await.unwrap();
     tx.commit().await.unwrap();
     put_all(&db.store, cal.id, &[event("d", "ud")]).await;
 }
@@ -157,11 +157,11 @@ async fn older_sequence_never_hides_a_newer_change() {
     put_all(&db.store, cal.id, &[event("x", "ux")]).await;
 
     let mut tx = db.store.begin().await.unwrap();
-    tx.record_change(cal.id, "x", 10, true).await.unwrap();
-    tx.record_change(cal.id, "x", 9, false).await.unwrap();
+    tx.record_change(cal.id, "x", 10, true, 0).await.unwrap();
+    tx.record_change(cal.id, "x", 9, false, 0).await.unwrap();
     // Same sequence: the later call wins.
-    tx.record_change(cal.id, "y", 11, false).await.unwrap();
-    tx.record_change(cal.id, "y", 11, true).await.unwrap();
+    tx.record_change(cal.id, "y", 11, false, 0).await.unwrap();
+    tx.record_change(cal.id, "y", 11, true, 0).await.unwrap();
     tx.commit().await.unwrap();
 
     let all = db
@@ -179,7 +179,7 @@ async fn change_without_object_counts_as_deleted() {
     let db = setup().await;
     let cal = calendar(&db, "cal").await;
     let mut tx = db.store.begin().await.unwrap();
-    tx.record_change(cal.id, "ghost", 1, false).await.unwrap();
+    tx.record_change(cal.id, "ghost", 1, false, 0).await.unwrap();
     tx.commit().await.unwrap();
     let s = &db.store;
     let all = s.changes_since(cal.id, 0, true, None, true).await.unwrap();
@@ -210,4 +210,41 @@ async fn change_logs_are_per_collection() {
     );
     let one_after = s.collection_by_id(one.id).await.unwrap().unwrap();
     assert_eq!(one_after.seq, 1);
+}
+
+/// Pruning drops only old tombstones and raises `min_sync_seq` to the newest one dropped,
+/// so a token that would need them can be refused; live changes stay.
+#[tokio::test(flavor = "multi_thread")]
+async fn pruning_old_tombstones_raises_min_sync_seq() {
+    let db = setup().await;
+    let cal = calendar(&db, "cal").await;
+    put_all(&db.store, cal.id, &[event("a", "ua"), event("b", "ub")]).await;
+    let mut tx = db.store.begin().await.unwrap();
+    let old = tx.bump_seq(cal.id, T0).await.unwrap();
+    tx.delete_object(cal.id, "a").await.unwrap();
+    tx.record_change(cal.id, "a", old, true, 1_000).await.unwrap();
+    let recent = tx.bump_seq(cal.id, T0).await.unwrap();
+    tx.delete_object(cal.id, "b").await.unwrap();
+    tx.record_change(cal.id, "b", recent, true, 5_000).await.unwrap();
+    tx.commit().await.unwrap();
+
+    let mut tx = db.store.begin().await.unwrap();
+    assert_eq!(tx.prune_tombstones(2_000).await.unwrap(), 1);
+    tx.commit().await.unwrap();
+
+    let c = db.store.collection_by_id(cal.id).await.unwrap().unwrap();
+    assert_eq!(c.min_sync_seq, old);
+    let left = db
+        .store
+        .changes_since(cal.id, 0, true, None, false)
+        .await
+        .unwrap();
+    assert_eq!(summary(&left), [("b", recent, false)]);
+
+    // Nothing more to prune: min_sync_seq does not move.
+    let mut tx = db.store.begin().await.unwrap();
+    assert_eq!(tx.prune_tombstones(2_000).await.unwrap(), 0);
+    tx.commit().await.unwrap();
+    let c = db.store.collection_by_id(cal.id).await.unwrap().unwrap();
+    assert_eq!(c.min_sync_seq, old);
 }

@@ -241,7 +241,7 @@ pub async fn put_all(store: &Arc<dyn Store>, coll: CollectionId, writes: &[Objec
     for w in writes {
         let seq = tx.bump_seq(coll, T0).await.expect("bump");
         tx.put_object(coll, w, T0).await.expect("put");
-        tx.record_change(coll, &w.name, seq, false)
+        tx.record_change(coll, &w.name, seq, false, 0)
             .await
             .expect("record");
     }

@@ -19,7 +19,7 @@ async fn writer(store: Arc<dyn Store>, cal: Collection, task: usize) {
         tx.put_object(cal.id, &event(&name, &name), T0)
             .await
             .expect("put");
-        tx.record_change(cal.id, &name, seq, false)
+        tx.record_change(cal.id, &name, seq, false, 0)
             .await
             .expect("record");
         // Yield while holding the transaction so others pile up behind it.

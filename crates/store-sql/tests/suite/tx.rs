@@ -26,7 +26,7 @@ async fn dropped_transaction_rolls_back() {
         tx.put_object(cal.id, &event("new.ics", "n"), T0)
             .await
             .unwrap();
-        tx.record_change(cal.id, "new.ics", seq, false)
+        tx.record_change(cal.id, "new.ics", seq, false, 0)
             .await
             .unwrap();
         tx.delete_object(cal.id, "keep.ics").await.unwrap();
@@ -88,7 +88,7 @@ async fn uncommitted_writes_are_invisible_to_readers() {
     tx.put_object(cal.id, &event("e.ics", "u"), T0)
         .await
         .unwrap();
-    tx.record_change(cal.id, "e.ics", seq, false).await.unwrap();
+    tx.record_change(cal.id, "e.ics", seq, false, 0).await.unwrap();
     tx.insert_collection(&collection(
         alice.id,
         Some(home.id),
