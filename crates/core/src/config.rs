@@ -15,6 +15,8 @@ pub struct CoreConfig {
     pub default_calendar_name: String,
     /// How long deletions stay in the sync change log.
     pub sync_retention: Duration,
+    /// Budgets of the listing and body caches.
+    pub cache: crate::CacheLimits,
 }
 
 impl Default for CoreConfig {
@@ -25,6 +27,7 @@ impl Default for CoreConfig {
             default_calendar: "default".into(),
             default_calendar_name: "Calendar".into(),
             sync_retention: Duration::from_secs(90 * 24 * 3600),
+            cache: crate::CacheLimits::default(),
         }
     }
 }

@@ -5,6 +5,7 @@
 
 pub mod access;
 pub mod auth;
+mod cache;
 mod collections;
 mod conditions;
 pub mod config;
@@ -22,6 +23,7 @@ use std::sync::Arc;
 use kairos_store::Store;
 
 pub use access::{Granted, Principal, Privileges, Reader, Writer};
+pub use cache::CacheLimits;
 pub use collections::NewCollection;
 pub use conditions::{Conditions, EtagMatch};
 pub use config::{AuthConfig, CoreConfig};
@@ -38,6 +40,7 @@ pub struct Kairos {
     config: CoreConfig,
     auth: auth::Authenticator,
     homes: home::ReadyHomes,
+    cache: cache::MemberCache,
 }
 
 impl Kairos {
@@ -45,6 +48,7 @@ impl Kairos {
     pub fn new(store: Arc<dyn Store>, config: CoreConfig) -> Self {
         Kairos {
             auth: auth::Authenticator::new(&config.auth),
+            cache: cache::MemberCache::new(config.cache),
             store,
             config,
             homes: home::ReadyHomes::default(),

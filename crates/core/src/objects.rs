@@ -1,9 +1,14 @@
 //! Member resources: calendar objects in calendars, plain files elsewhere.
 
+use std::collections::HashMap;
+use std::sync::Arc;
+
 use kairos_store::{
-    Collection, CollectionKind, DeadProperty, FetchedObject, ObjectId, ObjectMeta, ObjectWrite,
-    PropOwner, StoredObject, WriteTx,
+    Collection, CollectionId, CollectionKind, DeadProperty, FetchedObject, ObjectId, ObjectMeta,
+    ObjectWrite, PropOwner, StoredObject, WriteTx,
 };
+
+use crate::cache::{Listing, bodies_for};
 
 use crate::error::{Condition, ResourceLocation};
 use crate::props::{PropChange, PropTarget, validate};
@@ -32,12 +37,18 @@ impl PutOutcome {
 }
 
 /// The members of a collection.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct Members {
     /// Child collections, with the same grant as their parent.
     pub collections: Vec<crate::Granted>,
-    /// Member resources.
-    pub objects: Vec<ObjectMeta>,
+    listing: Arc<Listing>,
+}
+
+impl Members {
+    /// Member resources, sorted by name.
+    pub fn objects(&self) -> &[ObjectMeta] {
+        &self.listing.objects
+    }
 }
 
 /// Validates bytes destined for `collection` and derives what is stored with them.
@@ -126,6 +137,23 @@ impl Kairos {
             .ok_or(CoreError::NotFound)
     }
 
+    /// The member resources (no bytes) of a collection, from the listing cache while the
+    /// collection has not changed.
+    pub(crate) async fn listing(&self, reader: &Reader) -> CoreResult<Arc<Listing>> {
+        let c = reader.collection();
+        if let Some(listing) = self.cache.listing(c.id, c.seq) {
+            return Ok(listing);
+        }
+        let mut objects = self.store.list_objects(c.id).await?;
+        objects.sort_unstable_by(|a, b| a.name.cmp(&b.name));
+        let listing = Arc::new(Listing {
+            seq: c.seq,
+            objects,
+        });
+        self.cache.put_listing(c.id, listing.clone());
+        Ok(listing)
+    }
+
     /// The child collections and member resources (no bytes) of a collection.
     pub async fn members(&self, reader: &Reader) -> CoreResult<Members> {
         let c = reader.collection();
@@ -137,37 +165,96 @@ impl Kairos {
                 .child_collections(c.id)
                 .await?
                 .into_iter()
-                .map(|child| {
-                    crate::Granted::new(child, g.owner_name().to_owned(), g.privileges())
-                })
+                .map(|child| crate::Granted::new(child, g.owner_name().to_owned(), g.privileges()))
                 .collect()
         };
-        let objects = self.store.list_objects(c.id).await?;
         Ok(Members {
             collections,
-            objects,
+            listing: self.listing(reader).await?,
         })
     }
 
-    /// Named members in one query (calendar-multiget); absent names are left out.
+    /// Attaches bodies to `metas`: cached ones from memory, the rest in one query.
+    async fn with_bodies(
+        &self,
+        collection: CollectionId,
+        metas: Vec<ObjectMeta>,
+    ) -> CoreResult<Vec<FetchedObject>> {
+        let refs: Vec<&ObjectMeta> = metas.iter().collect();
+        let mut cached = bodies_for(&self.cache, collection, &refs);
+        let missing: Vec<String> = metas
+            .iter()
+            .filter(|m| !cached.contains_key(&m.name))
+            .map(|m| m.name.clone())
+            .collect();
+        let mut fresh: HashMap<String, FetchedObject> = HashMap::new();
+        if !missing.is_empty() {
+            for o in self
+                .store
+                .objects_by_names(collection, &missing, true)
+                .await?
+            {
+                if let Some(data) = &o.data {
+                    self.cache
+                        .put_body(collection, &o.meta.etag, Arc::from(data.as_slice()));
+                }
+                fresh.insert(o.meta.name.clone(), o);
+            }
+        }
+        Ok(metas
+            .into_iter()
+            .filter_map(|meta| match cached.remove(&meta.name) {
+                Some(data) => Some(FetchedObject {
+                    meta,
+                    data: Some(data.to_vec()),
+                }),
+                // Changed since the listing was read: the fresh row is the truth; gone
+                // since: left out.
+                None => fresh.remove(&meta.name),
+            })
+            .collect())
+    }
+
+    /// Named members (calendar-multiget); absent names are left out. Served from the
+    /// caches while the collection is unchanged, else in one query.
     pub async fn objects_by_names(
         &self,
         reader: &Reader,
         names: &[String],
         with_data: bool,
     ) -> CoreResult<Vec<FetchedObject>> {
-        Ok(self
-            .store
-            .objects_by_names(reader.collection().id, names, with_data)
-            .await?)
+        let c = reader.collection();
+        let Some(listing) = self.cache.listing(c.id, c.seq) else {
+            // No current listing: ask for just these names (never list a whole large
+            // collection to answer a small question).
+            let fetched = self.store.objects_by_names(c.id, names, with_data).await?;
+            for o in &fetched {
+                if let Some(data) = &o.data {
+                    self.cache
+                        .put_body(c.id, &o.meta.etag, Arc::from(data.as_slice()));
+                }
+            }
+            return Ok(fetched);
+        };
+        let metas: Vec<ObjectMeta> = names
+            .iter()
+            .filter_map(|n| listing.get(n).cloned())
+            .collect();
+        if with_data {
+            self.with_bodies(c.id, metas).await
+        } else {
+            Ok(metas
+                .into_iter()
+                .map(|meta| FetchedObject { meta, data: None })
+                .collect())
+        }
     }
 
-    /// Every member with its bytes (exports, small listings).
-    pub async fn objects_with_data(&self, reader: &Reader) -> CoreResult<Vec<StoredObject>> {
-        Ok(self
-            .store
-            .list_objects_with_data(reader.collection().id)
-            .await?)
+    /// Every member with its bytes (calendar-data in listings, queries).
+    pub async fn objects_with_data(&self, reader: &Reader) -> CoreResult<Vec<FetchedObject>> {
+        let listing = self.listing(reader).await?;
+        self.with_bodies(reader.collection().id, listing.objects.clone())
+            .await
     }
 
     /// Creates or replaces member `name` with `data`, checking the conditional headers and
@@ -197,13 +284,25 @@ impl Kairos {
         conditions.check_for_write(existing.as_ref().map(|o| o.meta.etag.as_str()))?;
         if collection.kind != CollectionKind::Calendar {
             let path = crate::resolve::child_path(&collection.path, name);
-            if tx.collection_by_path(collection.owner_id, &path).await?.is_some() {
+            if tx
+                .collection_by_path(collection.owner_id, &path)
+                .await?
+                .is_some()
+            {
                 return Err(CoreError::NotAllowed("a collection has that name"));
             }
         }
-        check_uid(tx.as_mut(), writer.granted().owner_name(), collection, &write, &[]).await?;
+        check_uid(
+            tx.as_mut(),
+            writer.granted().owner_name(),
+            collection,
+            &write,
+            &[],
+        )
+        .await?;
         let meta = tx.put_object(collection.id, &write, now_ms()).await?;
-        tx.record_change(collection.id, name, seq, false, now_ms()).await?;
+        tx.record_change(collection.id, name, seq, false, now_ms())
+            .await?;
         tx.commit().await?;
         Ok(match existing {
             Some(_) => PutOutcome::Replaced(meta),
@@ -227,7 +326,8 @@ impl Kairos {
             .ok_or(CoreError::NotFound)?;
         conditions.check_for_write(Some(&existing.meta.etag))?;
         tx.delete_object(collection.id, name).await?;
-        tx.record_change(collection.id, name, seq, true, now_ms()).await?;
+        tx.record_change(collection.id, name, seq, true, now_ms())
+            .await?;
         tx.commit().await?;
         Ok(())
     }

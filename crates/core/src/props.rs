@@ -104,7 +104,9 @@ pub(crate) fn validate(changes: &[PropChange], target: PropTarget) -> Vec<(usize
                 PropTarget::Collection {
                     kind: CollectionKind::Calendar,
                     creating: true,
-                } => Err(PropertyError::InvalidValue("no component type named".into())),
+                } => Err(PropertyError::InvalidValue(
+                    "no component type named".into(),
+                )),
                 PropTarget::Collection { creating: true, .. } => {
                     Err(PropertyError::NotSupportedHere)
                 }

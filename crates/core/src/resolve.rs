@@ -100,13 +100,15 @@ impl Kairos {
             return Ok(Resource::Collection(self.grant(owner, home, privileges)));
         };
         let parent_path = join(parents);
-        let Some(parent) = self.store.collection_by_path(owner_id, &parent_path).await? else {
+        let Some(parent) = self
+            .store
+            .collection_by_path(owner_id, &parent_path)
+            .await?
+        else {
             return Ok(Resource::Missing { parent: None });
         };
         let full_path = child_path(&parent_path, last);
-        if !trailing_slash
-            && let Some(meta) = self.store.object_meta(parent.id, last).await?
-        {
+        if !trailing_slash && let Some(meta) = self.store.object_meta(parent.id, last).await? {
             return Ok(Resource::Object {
                 parent: self.grant(owner, parent, privileges),
                 meta,
@@ -123,7 +125,7 @@ impl Kairos {
         })
     }
 
-    /// The GET fast path: a member with its bytes in two indexed lookups, or `None` when
+    /// The GET fast path: a member with its bytes in one indexed query, or `None` when
     /// the path does not name a member (it may still name a collection).
     pub async fn fetch_object(
         &self,
@@ -138,10 +140,11 @@ impl Kairos {
         if !segments.iter().all(|s| valid_segment(s)) {
             return Err(CoreError::NotFound);
         }
-        let Some(parent) = self.store.collection_by_path(owner_id, &join(parents)).await? else {
-            return Ok(None);
-        };
-        let Some(object) = self.store.object(parent.id, last).await? else {
+        let Some((parent, object)) = self
+            .store
+            .object_by_path(owner_id, &join(parents), last)
+            .await?
+        else {
             return Ok(None);
         };
         Ok(Some((self.grant(owner, parent, privileges), object)))

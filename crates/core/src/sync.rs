@@ -81,13 +81,15 @@ impl Kairos {
             None => None,
             Some(t) => {
                 let parsed: SyncToken = t.parse().map_err(|_| invalid())?;
-                if parsed.collection != c.id || parsed.seq > c.seq || parsed.seq < c.min_sync_seq
-                {
+                if parsed.collection != c.id || parsed.seq > c.seq || parsed.seq < c.min_sync_seq {
                     return Err(invalid());
                 }
                 Some(parsed.seq)
             }
         };
+        if after.is_none() && limit.is_none() {
+            return self.initial_sync_from_listing(reader, with_data).await;
+        }
         // One more row than asked tells whether the answer is truncated.
         let fetch = limit.map(|l| l.saturating_add(1));
         let mut changes = self
@@ -118,6 +120,42 @@ impl Kairos {
 }
 
 impl Kairos {
+    /// An initial sync without a limit lists the members as of the collection's current
+    /// sequence, which the listing cache already answers.
+    async fn initial_sync_from_listing(
+        &self,
+        reader: &Reader,
+        with_data: bool,
+    ) -> CoreResult<SyncPage> {
+        let c = reader.collection();
+        let objects = if with_data {
+            self.objects_with_data(reader).await?
+        } else {
+            self.listing(reader)
+                .await?
+                .objects
+                .iter()
+                .map(|meta| kairos_store::FetchedObject {
+                    meta: meta.clone(),
+                    data: None,
+                })
+                .collect()
+        };
+        let changes = objects
+            .into_iter()
+            .map(|o| MemberChange {
+                name: o.meta.name.clone(),
+                seq: c.seq,
+                object: Some(o),
+            })
+            .collect();
+        Ok(SyncPage {
+            changes,
+            token: self.current_token(reader),
+            truncated: false,
+        })
+    }
+
     /// Forgets deletions older than `retention`. Clients holding a token from before the
     /// oldest forgotten deletion get `valid-sync-token` and resynchronize; everyone else
     /// is unaffected. Returns how many deletion records were dropped.

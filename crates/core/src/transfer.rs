@@ -12,7 +12,9 @@ use crate::error::Condition;
 use crate::home::new_collection;
 use crate::objects::{check_uid, prepare_write};
 use crate::resolve::child_path;
-use crate::{CoreError, CoreResult, Granted, Kairos, Principal, Resource, Writer, now_ms};
+use crate::{
+    Conditions, CoreError, CoreResult, Granted, Kairos, Principal, Resource, Writer, now_ms,
+};
 
 /// Where to copy or move to.
 #[derive(Clone, Debug)]
@@ -25,6 +27,9 @@ pub struct TransferTarget<'a> {
     pub overwrite: bool,
     /// Depth: infinity (true) or 0 (collections only: copy without members).
     pub deep: bool,
+    /// The request's If-Match / If-None-Match, which apply to the source (the request
+    /// URI); a collection has no entity tag, so If-Match never holds for one.
+    pub conditions: Conditions,
 }
 
 /// Whether the destination was created or replaced (201 or 204).
@@ -45,7 +50,8 @@ async fn log_change(
     deleted: bool,
 ) -> CoreResult<()> {
     let seq = tx.bump_seq(collection, now_ms()).await?;
-    tx.record_change(collection, name, seq, deleted, now_ms()).await?;
+    tx.record_change(collection, name, seq, deleted, now_ms())
+        .await?;
     Ok(())
 }
 
@@ -133,6 +139,7 @@ impl Kairos {
             .object(src.id, &meta.name)
             .await?
             .ok_or(CoreError::NotFound)?;
+        target.conditions.check_for_write(Some(&object.meta.etag))?;
         let replaced = self
             .clear_destination(tx.as_mut(), dest, dest_name, target.overwrite)
             .await?;
@@ -245,6 +252,7 @@ impl Kairos {
                 _ => CoreError::NotAllowed("calendars hold no collections"),
             });
         }
+        target.conditions.check_for_write(None)?;
         let mut tx = self.store.begin().await?;
         tx.bump_seq(dest.id, now_ms()).await?;
         let replaced = self

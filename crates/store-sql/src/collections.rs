@@ -23,26 +23,79 @@ macro_rules! columns {
     };
 }
 
+/// Column names a collection row is read from: plain, or aliased with a `c_` prefix where
+/// a join would make them ambiguous.
+pub(crate) struct Columns {
+    id: &'static str,
+    owner_id: &'static str,
+    parent_id: &'static str,
+    path: &'static str,
+    kind: &'static str,
+    seq: &'static str,
+    min_sync_seq: &'static str,
+    created_at: &'static str,
+    modified_at: &'static str,
+    displayname: &'static str,
+    description: &'static str,
+    color: &'static str,
+    sort_order: &'static str,
+    timezone: &'static str,
+    components: &'static str,
+}
+
+macro_rules! column_names {
+    ($($field:ident),* ; $prefix:literal) => {
+        Columns { $($field: concat!($prefix, stringify!($field))),* }
+    };
+}
+
+/// Names as selected by [`columns!`].
+const PLAIN: Columns = column_names!(id, owner_id, parent_id, path, kind, seq, min_sync_seq,
+    created_at, modified_at, displayname, description, color, sort_order, timezone,
+    components; "");
+
+/// Names as selected by [`aliased_columns!`].
+pub(crate) const ALIASED: Columns = column_names!(id, owner_id, parent_id, path, kind, seq,
+    min_sync_seq, created_at, modified_at, displayname, description, color, sort_order,
+    timezone, components; "c_");
+
+/// The collection columns of table alias `c`, renamed with a `c_` prefix.
+macro_rules! aliased_columns {
+    () => {
+        "c.id AS c_id, c.owner_id AS c_owner_id, c.parent_id AS c_parent_id, c.path AS c_path, \
+         c.kind AS c_kind, c.seq AS c_seq, c.min_sync_seq AS c_min_sync_seq, \
+         c.created_at AS c_created_at, c.modified_at AS c_modified_at, \
+         c.displayname AS c_displayname, c.description AS c_description, c.color AS c_color, \
+         c.sort_order AS c_sort_order, c.timezone AS c_timezone, c.components AS c_components"
+    };
+}
+pub(crate) use aliased_columns;
+
 fn from_row(row: &AnyRow) -> StoreResult<Collection> {
-    let kind: i16 = get(row, "kind")?;
-    let components: i16 = get(row, "components")?;
+    from_row_named(row, &PLAIN)
+}
+
+/// A collection from a row whose columns are named by `n`.
+pub(crate) fn from_row_named(row: &AnyRow, n: &Columns) -> StoreResult<Collection> {
+    let kind: i16 = get(row, n.kind)?;
+    let components: i16 = get(row, n.components)?;
     Ok(Collection {
-        id: CollectionId(get_id(row, "id")?),
-        owner_id: UserId(get_id(row, "owner_id")?),
-        parent_id: get_opt_id(row, "parent_id")?.map(CollectionId),
-        path: get(row, "path")?,
+        id: CollectionId(get_id(row, n.id)?),
+        owner_id: UserId(get_id(row, n.owner_id)?),
+        parent_id: get_opt_id(row, n.parent_id)?.map(CollectionId),
+        path: get(row, n.path)?,
         kind: CollectionKind::from_code(kind)
             .ok_or_else(|| corrupt(format!("unknown collection kind {kind}")))?,
-        seq: get(row, "seq")?,
-        min_sync_seq: get(row, "min_sync_seq")?,
-        created_at: get(row, "created_at")?,
-        modified_at: get(row, "modified_at")?,
+        seq: get(row, n.seq)?,
+        min_sync_seq: get(row, n.min_sync_seq)?,
+        created_at: get(row, n.created_at)?,
+        modified_at: get(row, n.modified_at)?,
         props: CollectionProps {
-            displayname: get(row, "displayname")?,
-            description: get(row, "description")?,
-            color: get(row, "color")?,
-            order: get(row, "sort_order")?,
-            timezone: get(row, "timezone")?,
+            displayname: get(row, n.displayname)?,
+            description: get(row, n.description)?,
+            color: get(row, n.color)?,
+            order: get(row, n.sort_order)?,
+            timezone: get(row, n.timezone)?,
             components: ComponentSet::from_bits(components),
         },
     })

@@ -6,8 +6,8 @@
 use std::collections::BTreeSet;
 
 use kairos_store::{
-    CollectionId, ComponentKind, FetchedObject, ObjectId, ObjectMeta, ObjectWrite, StoreResult,
-    StoredObject, Timestamp,
+    Collection, CollectionId, ComponentKind, FetchedObject, ObjectId, ObjectMeta, ObjectWrite,
+    StoreResult, StoredObject, Timestamp, UserId,
 };
 use sqlx::any::AnyRow;
 use sqlx::{Any, AnyConnection, Executor};
@@ -55,6 +55,42 @@ fn stored_from_row(row: &AnyRow) -> StoreResult<StoredObject> {
         meta: meta_from_row(row)?,
         data: get(row, "data")?,
     })
+}
+
+/// A member with its bytes and its collection, found by the owner's collection path and
+/// the member name in one query (the GET path: one round trip instead of two).
+pub(crate) async fn by_path<'c, E>(
+    ex: E,
+    owner: UserId,
+    collection_path: &str,
+    name: &str,
+) -> StoreResult<Option<(Collection, StoredObject)>>
+where
+    E: Executor<'c, Database = Any>,
+{
+    let sql = concat!(
+        "SELECT ",
+        crate::collections::aliased_columns!(),
+        ", o.id, o.collection_id, o.name, o.etag, o.content_type, o.size, o.created_at, \
+         o.modified_at, o.uid, o.component, o.data \
+         FROM collections c JOIN objects o ON o.collection_id = c.id \
+         WHERE c.owner_id = $1 AND c.path = $2 AND o.name = $3"
+    );
+    let row = sqlx::query(sql)
+        .bind(id_text(owner.0))
+        .bind(collection_path)
+        .bind(name)
+        .fetch_optional(ex)
+        .await
+        .map_err(db_err)?;
+    row.as_ref()
+        .map(|r| {
+            Ok((
+                crate::collections::from_row_named(r, &crate::collections::ALIASED)?,
+                stored_from_row(r)?,
+            ))
+        })
+        .transpose()
 }
 
 /// One member with its bytes.

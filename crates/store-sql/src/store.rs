@@ -89,6 +89,15 @@ impl Store for SqlStore {
         objects::get_one(&self.pools.reader, collection, name).await
     }
 
+    async fn object_by_path(
+        &self,
+        owner: UserId,
+        collection_path: &str,
+        name: &str,
+    ) -> StoreResult<Option<(Collection, StoredObject)>> {
+        objects::by_path(&self.pools.reader, owner, collection_path, name).await
+    }
+
     async fn object_meta(
         &self,
         collection: CollectionId,

@@ -45,24 +45,43 @@ pub trait Store: Send + Sync + 'static {
     async fn list_users(&self) -> StoreResult<Vec<User>>;
 
     /// A collection by owner and home-relative path (`""` is the home itself).
-    async fn collection_by_path(&self, owner: UserId, path: &str)
-    -> StoreResult<Option<Collection>>;
+    async fn collection_by_path(
+        &self,
+        owner: UserId,
+        path: &str,
+    ) -> StoreResult<Option<Collection>>;
     /// A collection by id.
     async fn collection_by_id(&self, id: CollectionId) -> StoreResult<Option<Collection>>;
     /// The direct child collections of `parent`, ordered by path.
     async fn child_collections(&self, parent: CollectionId) -> StoreResult<Vec<Collection>>;
 
     /// One member resource with its bytes.
-    async fn object(&self, collection: CollectionId, name: &str)
-    -> StoreResult<Option<StoredObject>>;
+    async fn object(
+        &self,
+        collection: CollectionId,
+        name: &str,
+    ) -> StoreResult<Option<StoredObject>>;
+    /// A member with its bytes and the collection holding it, by the owner's home-relative
+    /// collection path, in one query (the GET path).
+    async fn object_by_path(
+        &self,
+        owner: UserId,
+        collection_path: &str,
+        name: &str,
+    ) -> StoreResult<Option<(Collection, StoredObject)>>;
     /// One member resource without its bytes.
-    async fn object_meta(&self, collection: CollectionId, name: &str)
-    -> StoreResult<Option<ObjectMeta>>;
+    async fn object_meta(
+        &self,
+        collection: CollectionId,
+        name: &str,
+    ) -> StoreResult<Option<ObjectMeta>>;
     /// Every member resource of a collection (no bytes), ordered by name.
     async fn list_objects(&self, collection: CollectionId) -> StoreResult<Vec<ObjectMeta>>;
     /// Every member resource with its bytes, ordered by name.
-    async fn list_objects_with_data(&self, collection: CollectionId)
-    -> StoreResult<Vec<StoredObject>>;
+    async fn list_objects_with_data(
+        &self,
+        collection: CollectionId,
+    ) -> StoreResult<Vec<StoredObject>>;
     /// The named members that exist, in one query; missing names are simply absent.
     async fn objects_by_names(
         &self,

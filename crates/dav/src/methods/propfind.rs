@@ -38,28 +38,37 @@ pub(crate) async fn propfind(ctx: &Ctx<'_>) -> DavResult<Response> {
             };
             out.response(href, &propstats(&env, &Target::Root, &request, &[]));
             if deep && href == DAV_ROOT {
-                out.response(PRINCIPALS, &propstats(&env, &Target::Principals, &request, &[]));
+                out.response(
+                    PRINCIPALS,
+                    &propstats(&env, &Target::Principals, &request, &[]),
+                );
                 out.response(CALENDARS, &propstats(&env, &Target::Homes, &request, &[]));
             }
         }
         Located::Principals => {
-            out.response(PRINCIPALS, &propstats(&env, &Target::Principals, &request, &[]));
+            out.response(
+                PRINCIPALS,
+                &propstats(&env, &Target::Principals, &request, &[]),
+            );
             if deep {
                 let target = Target::Principal(me);
-                out.response(&principal_href(me), &propstats(&env, &target, &request, &[]));
+                out.response(
+                    &principal_href(me),
+                    &propstats(&env, &target, &request, &[]),
+                );
             }
         }
         Located::Principal(user) => {
             let target = Target::Principal(&user);
-            out.response(&principal_href(&user), &propstats(&env, &target, &request, &[]));
+            out.response(
+                &principal_href(&user),
+                &propstats(&env, &target, &request, &[]),
+            );
         }
         Located::Homes => {
             out.response(CALENDARS, &propstats(&env, &Target::Homes, &request, &[]));
             if deep {
-                let home = ctx
-                    .core
-                    .resolve(&ctx.principal, me, &[], true)
-                    .await?;
+                let home = ctx.core.resolve(&ctx.principal, me, &[], true).await?;
                 if let Resource::Collection(g) = home {
                     collection_response(ctx, &mut out, &g, &request).await?;
                 }
@@ -149,7 +158,7 @@ async fn members_response(
             let target = Target::Object {
                 parent: g,
                 meta: &object.meta,
-                data: Some(&object.data),
+                data: object.data.as_deref(),
             };
             let props = dead.get(&object.meta.id).unwrap_or(&none);
             out.response(
@@ -158,7 +167,7 @@ async fn members_response(
             );
         }
     } else {
-        for meta in &members.objects {
+        for meta in members.objects() {
             let target = Target::Object {
                 parent: g,
                 meta,

@@ -84,7 +84,7 @@ pub(crate) async fn calendar_query(
         let target = Target::Object {
             parent: g,
             meta: &object.meta,
-            data: Some(&object.data),
+            data: object.data.as_deref(),
         };
         out.response(
             &push_member(&base, &object.meta.name),

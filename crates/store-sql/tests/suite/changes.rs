@@ -179,7 +179,9 @@ async fn change_without_object_counts_as_deleted() {
     let db = setup().await;
     let cal = calendar(&db, "cal").await;
     let mut tx = db.store.begin().await.unwrap();
-    tx.record_change(cal.id, "ghost", 1, false, 0).await.unwrap();
+    tx.record_change(cal.id, "ghost", 1, false, 0)
+        .await
+        .unwrap();
     tx.commit().await.unwrap();
     let s = &db.store;
     let all = s.changes_since(cal.id, 0, true, None, true).await.unwrap();
@@ -222,10 +224,14 @@ async fn pruning_old_tombstones_raises_min_sync_seq() {
     let mut tx = db.store.begin().await.unwrap();
     let old = tx.bump_seq(cal.id, T0).await.unwrap();
     tx.delete_object(cal.id, "a").await.unwrap();
-    tx.record_change(cal.id, "a", old, true, 1_000).await.unwrap();
+    tx.record_change(cal.id, "a", old, true, 1_000)
+        .await
+        .unwrap();
     let recent = tx.bump_seq(cal.id, T0).await.unwrap();
     tx.delete_object(cal.id, "b").await.unwrap();
-    tx.record_change(cal.id, "b", recent, true, 5_000).await.unwrap();
+    tx.record_change(cal.id, "b", recent, true, 5_000)
+        .await
+        .unwrap();
     tx.commit().await.unwrap();
 
     let mut tx = db.store.begin().await.unwrap();

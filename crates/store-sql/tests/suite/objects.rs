@@ -454,3 +454,48 @@ async fn move_object_keeps_id_and_properties() {
             .is_some()
     );
 }
+
+/// The one-query GET lookup returns the same collection and object as the two-step one,
+/// and nothing for another owner, another path or a missing name.
+#[tokio::test(flavor = "multi_thread")]
+async fn object_by_path_joins_collection_and_member() {
+    let db = setup().await;
+    let (_, cal) = calendar(&db).await;
+    put_all(&db.store, cal.id, &[event("e1.ics", "uid-1")]).await;
+    let (collection, object) = db
+        .store
+        .object_by_path(cal.owner_id, "cal", "e1.ics")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        collection,
+        db.store.collection_by_id(cal.id).await.unwrap().unwrap()
+    );
+    assert_eq!(
+        object,
+        db.store.object(cal.id, "e1.ics").await.unwrap().unwrap()
+    );
+    let (bob, _) = user_with_home(&db.store, "bob").await;
+    assert!(
+        db.store
+            .object_by_path(bob.id, "cal", "e1.ics")
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        db.store
+            .object_by_path(cal.owner_id, "", "e1.ics")
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        db.store
+            .object_by_path(cal.owner_id, "cal", "nope")
+            .await
+            .unwrap()
+            .is_none()
+    );
+}

@@ -26,7 +26,9 @@ async fn scale_large_collection_reads() {
         // One sequence per change, as core's log_change does.
         let seq = tx.bump_seq(cal.id, T0).await.unwrap();
         tx.put_object(cal.id, &w, T0).await.unwrap();
-        tx.record_change(cal.id, &name, seq, false, 0).await.unwrap();
+        tx.record_change(cal.id, &name, seq, false, 0)
+            .await
+            .unwrap();
     }
     tx.commit().await.unwrap();
     println!(

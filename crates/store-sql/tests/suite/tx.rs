@@ -88,7 +88,9 @@ async fn uncommitted_writes_are_invisible_to_readers() {
     tx.put_object(cal.id, &event("e.ics", "u"), T0)
         .await
         .unwrap();
-    tx.record_change(cal.id, "e.ics", seq, false, 0).await.unwrap();
+    tx.record_change(cal.id, "e.ics", seq, false, 0)
+        .await
+        .unwrap();
     tx.insert_collection(&collection(
         alice.id,
         Some(home.id),
