@@ -93,6 +93,10 @@ pub enum CoreError {
     /// The request itself is malformed.
     #[error("invalid request: {0}")]
     Invalid(String),
+    /// A concurrent change got in the way (e.g. the collection was deleted while the
+    /// request was being served): the request conflicts with the current state.
+    #[error("conflict with a concurrent change: {0}")]
+    Conflict(String),
     /// The store is temporarily busy; retrying may help.
     #[error("temporarily unavailable: {0}")]
     Busy(String),
@@ -105,6 +109,9 @@ impl From<StoreError> for CoreError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::Busy(m) => CoreError::Busy(m),
+            // The store reports uniqueness violations and targets that vanished under a
+            // concurrent transaction as conflicts; neither is a server fault.
+            StoreError::Conflict(m) => CoreError::Conflict(m),
             other => CoreError::Internal(other.to_string()),
         }
     }

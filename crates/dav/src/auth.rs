@@ -61,7 +61,10 @@ mod tests {
             basic_credentials(&h),
             Some(("alice".into(), "pa:ss".into()))
         );
-        assert_eq!(basic_credentials(&with_auth("basic YWxpY2U6eA==")).map(|c| c.0), Some("alice".into()));
+        assert_eq!(
+            basic_credentials(&with_auth("basic YWxpY2U6eA==")).map(|c| c.0),
+            Some("alice".into())
+        );
     }
 
     #[test]

@@ -72,7 +72,10 @@ pub fn condition_of(c: &Condition) -> (StatusCode, Precondition) {
                 Some(n) => member_href(&loc.owner, &loc.collection_path, n),
                 None => collection_href(&loc.owner, &loc.collection_path),
             };
-            return (StatusCode::CONFLICT, kairos_dav_proto::no_uid_conflict(&href));
+            return (
+                StatusCode::CONFLICT,
+                kairos_dav_proto::no_uid_conflict(&href),
+            );
         }
         Condition::MaxResourceSize => names::MAX_RESOURCE_SIZE,
         Condition::CalendarCollectionLocationOk => names::CALENDAR_COLLECTION_LOCATION_OK,
@@ -129,7 +132,9 @@ fn core_response(e: CoreError) -> Response {
         }
         CoreError::NotFound => plain(StatusCode::NOT_FOUND, "not found"),
         CoreError::Forbidden(why) | CoreError::NotAllowed(why) => plain(StatusCode::FORBIDDEN, why),
-        CoreError::PreconditionFailed => plain(StatusCode::PRECONDITION_FAILED, "precondition failed"),
+        CoreError::PreconditionFailed => {
+            plain(StatusCode::PRECONDITION_FAILED, "precondition failed")
+        }
         CoreError::AlreadyExists => {
             let (_, cond) = condition_of(&Condition::ResourceMustBeNull);
             let mut r = condition_response(StatusCode::METHOD_NOT_ALLOWED, &cond);
@@ -151,6 +156,10 @@ fn core_response(e: CoreError) -> Response {
         }
         CoreError::Overlap => plain(StatusCode::FORBIDDEN, "source and destination overlap"),
         CoreError::Invalid(why) => plain(StatusCode::BAD_REQUEST, why),
+        CoreError::Conflict(why) => {
+            tracing::info!(%why, "request lost a race with a concurrent change");
+            plain(StatusCode::CONFLICT, "conflict with a concurrent change")
+        }
         CoreError::Busy(why) => {
             tracing::warn!(%why, "store busy");
             let mut r = plain(StatusCode::SERVICE_UNAVAILABLE, "busy, retry shortly");

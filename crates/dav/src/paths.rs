@@ -73,7 +73,10 @@ impl DavPath {
         let mut parts = rest.split('/').filter(|s| !s.is_empty());
         let area = parts.next().unwrap_or("");
         let decoded: Vec<String> = parts.map(decode).collect::<Result<_, _>>()?;
-        if decoded.iter().any(|s| s.contains('/') || s == "." || s == "..") {
+        if decoded
+            .iter()
+            .any(|s| s.contains('/') || s == "." || s == "..")
+        {
             return Err(BadPath);
         }
         let mut decoded = decoded.into_iter();
@@ -165,7 +168,10 @@ mod tests {
         assert_eq!(DavPath::parse("/"), Ok(Some(DavPath::Root)));
         assert_eq!(DavPath::parse("/dav"), Ok(Some(DavPath::DavRoot)));
         assert_eq!(DavPath::parse("/dav/"), Ok(Some(DavPath::DavRoot)));
-        assert_eq!(DavPath::parse("/dav/principals/"), Ok(Some(DavPath::Principals)));
+        assert_eq!(
+            DavPath::parse("/dav/principals/"),
+            Ok(Some(DavPath::Principals))
+        );
         assert_eq!(
             DavPath::parse("/dav/principals/alice/"),
             Ok(Some(DavPath::Principal("alice".into())))
@@ -202,7 +208,10 @@ mod tests {
     fn hrefs_round_trip() {
         let name = "a b%#?ü.ics";
         let href = member_href("alice", "work/sub", name);
-        assert_eq!(href, "/dav/calendars/alice/work/sub/a%20b%25%23%3F%C3%BC.ics");
+        assert_eq!(
+            href,
+            "/dav/calendars/alice/work/sub/a%20b%25%23%3F%C3%BC.ics"
+        );
         match DavPath::parse(&href) {
             Ok(Some(DavPath::Home { segments, .. })) => {
                 assert_eq!(segments, vec!["work", "sub", name])

@@ -4,9 +4,7 @@
 use std::borrow::Cow;
 
 use kairos_core::{Granted, Principal, Privileges};
-use kairos_dav_proto::{
-    Element, PropFind, PropRequest, PropStat, PropValue, QName, names,
-};
+use kairos_dav_proto::{Element, PropFind, PropRequest, PropStat, PropValue, QName, names};
 use kairos_store::{CollectionKind, DeadProperty, ObjectMeta};
 
 use crate::paths::{PRINCIPALS, collection_href, home_href, principal_href};
@@ -160,7 +158,11 @@ fn common<'a>(env: &PropEnv<'_>, name: &QName) -> Option<PropValue<'a>> {
 }
 
 /// The value of live property `name` on `target`, or `None` when it has none.
-pub fn live_value<'a>(env: &PropEnv<'_>, target: &Target<'a>, name: &QName) -> Option<PropValue<'a>> {
+pub fn live_value<'a>(
+    env: &PropEnv<'_>,
+    target: &Target<'a>,
+    name: &QName,
+) -> Option<PropValue<'a>> {
     if let Some(v) = common(env, name) {
         return Some(v);
     }

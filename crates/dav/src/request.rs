@@ -6,11 +6,11 @@ use http::{HeaderMap, Method, Request, StatusCode, header};
 use kairos_core::{Conditions, EtagMatch, Kairos, Principal};
 use kairos_dav_proto::headers::{Depth, EntityTagMatch, parse_etag_list};
 
+use crate::DavState;
 use crate::error::{DavError, DavResult};
 use crate::methods;
 use crate::paths::DavPath;
 use crate::properties::PropEnv;
-use crate::DavState;
 
 /// Everything a method handler gets.
 pub(crate) struct Ctx<'a> {

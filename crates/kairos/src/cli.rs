@@ -85,8 +85,8 @@ pub async fn open_store(settings: &Settings) -> anyhow::Result<kairos_store_sql:
     let mut config = kairos_store_sql::StoreConfig::new(url);
     config.max_connections = settings.db_max_connections;
     let store = kairos_store_sql::SqlStore::connect(&config)
-    .await
-    .context("opening the database")?;
+        .await
+        .context("opening the database")?;
     store.migrate().await.context("migrating the database")?;
     Ok(store)
 }

@@ -54,9 +54,13 @@ pub fn app(core: Arc<Kairos>, settings: &Settings) -> Router {
         .merge(dav)
         .layer(
             tower_http::trace::TraceLayer::new_for_http()
-                .make_span_with(tower_http::trace::DefaultMakeSpan::new().level(tracing::Level::DEBUG))
+                .make_span_with(
+                    tower_http::trace::DefaultMakeSpan::new().level(tracing::Level::DEBUG),
+                )
                 .on_request(tower_http::trace::DefaultOnRequest::new().level(tracing::Level::DEBUG))
-                .on_response(tower_http::trace::DefaultOnResponse::new().level(tracing::Level::DEBUG)),
+                .on_response(
+                    tower_http::trace::DefaultOnResponse::new().level(tracing::Level::DEBUG),
+                ),
         )
         .layer(tower_http::catch_panic::CatchPanicLayer::new())
 }

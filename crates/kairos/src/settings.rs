@@ -137,13 +137,18 @@ Sources, later ones winning: defaults, the TOML file (--config, or ./kairos.toml
 KAIROS_* environment variables, command-line flags.";
 
 #[cfg(test)]
+// figment's Jail closures return figment's (large) error type.
+#[allow(clippy::result_large_err)]
 mod tests {
     use super::*;
 
     #[test]
     fn layers_override_in_order() {
         figment::Jail::expect_with(|jail| {
-            jail.create_file("k.toml", "listen = \"127.0.0.1:1\"\nlog = \"debug\"\nmax_body_size = 5\n")?;
+            jail.create_file(
+                "k.toml",
+                "listen = \"127.0.0.1:1\"\nlog = \"debug\"\nmax_body_size = 5\n",
+            )?;
             jail.set_env("KAIROS_LOG", "warn");
             jail.set_env("KAIROS_MAX_BODY_SIZE", "7");
             let s = Settings::load(

@@ -61,6 +61,7 @@ pub(crate) async fn copy_or_move(ctx: &Ctx<'_>, is_move: bool) -> DavResult<Resp
         segments: &dest_segments,
         overwrite,
         deep,
+        conditions: ctx.conditions()?,
     };
     let outcome = ctx
         .core

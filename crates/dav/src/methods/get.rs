@@ -65,9 +65,9 @@ pub(crate) async fn get(ctx: &Ctx<'_>, with_body: bool) -> DavResult<Response> {
         Located::Resource(Resource::Missing { .. }) => Err(CoreError::NotFound.into()),
         // Collections have no GET representation yet (calendar export arrives with the
         // REST API's ICS export).
-        Located::Resource(Resource::Collection(_)) => Err(DavError::MethodNotAllowed(
-            super::options::ALLOW_COLLECTION,
-        )),
+        Located::Resource(Resource::Collection(_)) => {
+            Err(DavError::MethodNotAllowed(super::options::ALLOW_COLLECTION))
+        }
         _ => {
             let mut r = Response::new(if with_body {
                 Body::from("Kairos calendar server: CalDAV at /dav/\n")

@@ -5,8 +5,7 @@ use axum::response::Response;
 use http::{HeaderValue, StatusCode, header};
 use kairos_core::{CoreError, NewCollection, Resource};
 use kairos_dav_proto::{
-    Element, PatchOp, Precondition, XmlError, names, parse_mkcalendar, parse_mkcol,
-    propstat_body,
+    Element, PatchOp, Precondition, XmlError, names, parse_mkcalendar, parse_mkcol, propstat_body,
 };
 
 use super::propchange::from_set;
@@ -19,7 +18,12 @@ fn is_xml(content_type: Option<&str>) -> bool {
     match content_type {
         None => true,
         Some(ct) => {
-            let essence = ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+            let essence = ct
+                .split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase();
             essence == "application/xml" || essence == "text/xml"
         }
     }
@@ -44,9 +48,6 @@ fn requested_kind(resourcetype: &Element) -> DavResult<NewCollection> {
 /// Handles MKCOL (`calendar == false`) and MKCALENDAR.
 pub(crate) async fn mkcol(ctx: &Ctx<'_>, calendar: bool) -> DavResult<Response> {
     let (_, segments) = home_path(ctx)?;
-    let Some(name) = segments.last() else {
-        return Err(CoreError::AlreadyExists.into());
-    };
     let blank = ctx.body.iter().all(u8::is_ascii_whitespace);
     let props: Vec<Element> = if blank {
         Vec::new()
@@ -95,6 +96,10 @@ pub(crate) async fn mkcol(ctx: &Ctx<'_>, calendar: bool) -> DavResult<Response> 
             return Err(CoreError::ParentMissing.into());
         }
         _ => return Err(CoreError::AlreadyExists.into()),
+    };
+    // After the lookup, so another user's home answers 404 rather than 405.
+    let Some(name) = segments.last() else {
+        return Err(CoreError::AlreadyExists.into());
     };
     let changes: Vec<_> = settable.iter().map(|e| from_set(e, true)).collect();
     let result = ctx

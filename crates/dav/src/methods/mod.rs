@@ -5,10 +5,10 @@ mod delete;
 mod get;
 mod mkcol;
 pub(crate) mod options;
+pub(crate) mod propchange;
 mod propfind;
 mod proppatch;
 mod put;
-pub(crate) mod propchange;
 
 use axum::body::Body;
 use axum::response::Response;
@@ -20,6 +20,8 @@ use crate::paths::DavPath;
 use crate::request::Ctx;
 
 /// What a request path names after lookup.
+// One short-lived value per request, moved once: boxing the large variant buys nothing.
+#[allow(clippy::large_enum_variant)]
 pub(crate) enum Located {
     /// `/` or `/dav/`.
     Root,
@@ -62,6 +64,8 @@ pub(crate) fn home_path<'a>(ctx: &'a Ctx<'_>) -> DavResult<(&'a str, &'a [String
         DavPath::Home {
             owner, segments, ..
         } => Ok((owner, segments)),
+        // Another user's principal does not exist for the requester (as in `locate`).
+        DavPath::Principal(user) if user != ctx.principal.name() => Err(CoreError::NotFound.into()),
         _ => Err(DavError::MethodNotAllowed(options::ALLOW_FIXED)),
     }
 }
@@ -114,4 +118,3 @@ pub(crate) async fn run(ctx: &Ctx<'_>) -> DavResult<Response> {
         )),
     }
 }
-

@@ -22,16 +22,33 @@ pub(crate) const ALLOW_OBJECT: &str =
     "OPTIONS, GET, HEAD, PUT, DELETE, PROPFIND, PROPPATCH, COPY, MOVE, REPORT";
 /// Methods on an unmapped URL.
 pub(crate) const ALLOW_MISSING: &str = "OPTIONS, PUT, MKCOL, MKCALENDAR";
+/// Methods on an unmapped URL ending in `/`, which can only name a collection.
+pub(crate) const ALLOW_MISSING_COLLECTION: &str = "OPTIONS, MKCOL, MKCALENDAR";
 /// Methods on something that exists (MKCOL there is 405).
 pub(crate) const ALLOW_EXISTING: &str = ALLOW_COLLECTION;
 /// Every method the server implements.
-pub(crate) const ALLOW_ANY: &str = "OPTIONS, GET, HEAD, PUT, DELETE, PROPFIND, PROPPATCH, MKCOL, MKCALENDAR, COPY, MOVE, REPORT";
+pub(crate) const ALLOW_ANY: &str =
+    "OPTIONS, GET, HEAD, PUT, DELETE, PROPFIND, PROPPATCH, MKCOL, MKCALENDAR, COPY, MOVE, REPORT";
+
+/// Whether the request URL ends in `/` inside a home, naming a collection.
+pub(crate) fn names_collection(ctx: &Ctx<'_>) -> bool {
+    matches!(
+        ctx.path,
+        crate::paths::DavPath::Home {
+            trailing_slash: true,
+            ..
+        }
+    )
+}
 
 /// Answers OPTIONS with DAV classes and the methods the resource allows.
 pub(crate) async fn options(ctx: &Ctx<'_>) -> DavResult<Response> {
     let allow = match locate(ctx).await {
         Ok(Located::Resource(Resource::Collection(_))) => ALLOW_COLLECTION,
         Ok(Located::Resource(Resource::Object { .. })) => ALLOW_OBJECT,
+        Ok(Located::Resource(Resource::Missing { .. })) if names_collection(ctx) => {
+            ALLOW_MISSING_COLLECTION
+        }
         Ok(Located::Resource(Resource::Missing { .. })) => ALLOW_MISSING,
         Ok(_) => ALLOW_FIXED,
         Err(e) => return Err(e),

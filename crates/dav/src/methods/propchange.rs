@@ -81,12 +81,14 @@ mod tests {
             from_set(&dn, false),
             PropChange::Set(LiveProperty::DisplayName, "Work".into())
         );
-        assert_eq!(from_set(&Element::new(names::GETETAG), false), PropChange::Protected);
+        assert_eq!(
+            from_set(&Element::new(names::GETETAG), false),
+            PropChange::Protected
+        );
         let dead = Element::new(QName::new("urn:x", "y")).with_text("v");
         assert!(matches!(from_set(&dead, false), PropChange::SetDead(d) if d.name == "y"));
-        let comps = Element::new(names::SUPPORTED_CALENDAR_COMPONENT_SET).with_child(
-            Element::new(names::COMP).with_attr(QName::new("", "name"), "VTODO"),
-        );
+        let comps = Element::new(names::SUPPORTED_CALENDAR_COMPONENT_SET)
+            .with_child(Element::new(names::COMP).with_attr(QName::new("", "name"), "VTODO"));
         assert_eq!(from_set(&comps, false), PropChange::Protected);
         assert_eq!(
             from_set(&comps, true),

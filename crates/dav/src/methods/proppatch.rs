@@ -21,7 +21,10 @@ pub(crate) async fn proppatch(ctx: &Ctx<'_>) -> DavResult<Response> {
         Located::Resource(Resource::Collection(g)) => {
             let w = g.writer()?;
             let href = granted_href(&g);
-            (href, ctx.core.patch_collection_properties(&w, &changes).await)
+            (
+                href,
+                ctx.core.patch_collection_properties(&w, &changes).await,
+            )
         }
         Located::Resource(Resource::Object { parent, meta }) => {
             let w = parent.writer()?;
@@ -56,7 +59,9 @@ pub(crate) fn patch_propstats(
     match result {
         Ok(()) => Ok(vec![PropStat::new(
             200,
-            (0..ops.len()).map(|i| (name(i), PropValue::Empty)).collect(),
+            (0..ops.len())
+                .map(|i| (name(i), PropValue::Empty))
+                .collect(),
         )]),
         Err(CoreError::Properties(failures)) => {
             let mut stats = Vec::new();

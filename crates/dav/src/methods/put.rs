@@ -12,11 +12,17 @@ use crate::request::Ctx;
 /// Handles PUT.
 pub(crate) async fn put(ctx: &Ctx<'_>) -> DavResult<Response> {
     let (_, segments) = home_path(ctx)?;
-    let Some(name) = segments.last() else {
-        return Err(DavError::MethodNotAllowed(super::options::ALLOW_COLLECTION));
-    };
+    // Look up (and check access) first: another user's home must answer 404 like
+    // everything else of theirs, not 405.
     let parent = match locate(ctx).await? {
         Located::Resource(Resource::Object { parent, .. }) => parent,
+        // A URL ending in `/` names a collection, which PUT cannot create; a member
+        // stored under the name would not be found at that URL.
+        Located::Resource(Resource::Missing { .. }) if super::options::names_collection(ctx) => {
+            return Err(DavError::MethodNotAllowed(
+                super::options::ALLOW_MISSING_COLLECTION,
+            ));
+        }
         Located::Resource(Resource::Missing {
             parent: Some(parent),
         }) => parent,
@@ -27,6 +33,9 @@ pub(crate) async fn put(ctx: &Ctx<'_>) -> DavResult<Response> {
             return Err(DavError::MethodNotAllowed(super::options::ALLOW_COLLECTION));
         }
         _ => return Err(DavError::MethodNotAllowed(super::options::ALLOW_FIXED)),
+    };
+    let Some(name) = segments.last() else {
+        return Err(DavError::MethodNotAllowed(super::options::ALLOW_COLLECTION));
     };
     let writer = parent.writer()?;
     let outcome = ctx

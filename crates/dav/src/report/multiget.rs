@@ -38,7 +38,9 @@ pub(crate) async fn multiget(
             continue;
         };
         let dead = if needs_dead(prop) {
-            ctx.core.object_dead_properties(&reader, &object.meta).await?
+            ctx.core
+                .object_dead_properties(&reader, &object.meta)
+                .await?
         } else {
             Vec::new()
         };

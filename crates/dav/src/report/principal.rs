@@ -81,13 +81,19 @@ pub(crate) fn search_property_set() -> DavResult<Response> {
             .with_child(Element::new(names::PROP).with_child(Element::new(name)))
             .with_child(
                 Element::new(QName::dav("description"))
-                    .with_attr(QName::new("http://www.w3.org/XML/1998/namespace", "lang"), "en")
+                    .with_attr(
+                        QName::new("http://www.w3.org/XML/1998/namespace", "lang"),
+                        "en",
+                    )
                     .with_text(description),
             )
     };
     let doc = Element::new(QName::dav("principal-search-property-set"))
         .with_child(entry(names::DISPLAYNAME, "Display name"))
-        .with_child(entry(names::CALENDAR_USER_ADDRESS_SET, "Calendar user address"));
+        .with_child(entry(
+            names::CALENDAR_USER_ADDRESS_SET,
+            "Calendar user address",
+        ));
     let mut r = Response::new(Body::from(format!(
         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n{}",
         doc.to_xml()
