@@ -18,13 +18,13 @@ const BIN: &str = env!("CARGO_BIN_EXE_kairos");
 /// A data directory, and a fresh PostgreSQL database when `DATABASE_URL` asks for one.
 struct Place {
     dir: tempfile::TempDir,
-    pg: Option<common::PgDatabase>,
+    pg: Option<kairos_test_support::PgDatabase>,
 }
 
 impl Place {
     async fn new() -> Place {
-        let pg = match common::postgres_url() {
-            Some(admin) => Some(common::PgDatabase::create(&admin).await),
+        let pg = match kairos_test_support::postgres_url() {
+            Some(admin) => Some(kairos_test_support::PgDatabase::create(&admin).await),
             None => None,
         };
         Place {

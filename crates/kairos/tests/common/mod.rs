@@ -23,7 +23,7 @@ use kairos::settings::Settings;
 use kairos_core::Kairos;
 use kairos_core::users::Admin;
 use kairos_store_sql::{SqlStore, StoreConfig, sqlite_url_for_dir};
-use sqlx::Connection;
+use kairos_test_support::TestDatabase;
 use tower::ServiceExt;
 
 pub use xml::{Multistatus, Node, ns};
@@ -46,8 +46,7 @@ pub struct Harness {
     pub settings: Settings,
     pub store: SqlStore,
     app: Router,
-    _tmp: tempfile::TempDir,
-    _pg: Option<PgDatabase>,
+    _db: TestDatabase,
 }
 
 /// An answer: status, headers and body.
@@ -103,13 +102,6 @@ impl Resp {
     }
 }
 
-/// The PostgreSQL server URL to test against, if any.
-pub fn postgres_url() -> Option<String> {
-    std::env::var("DATABASE_URL")
-        .ok()
-        .filter(|u| u.starts_with("postgres:") || u.starts_with("postgresql:"))
-}
-
 impl Harness {
     /// The application with default settings and users alice and bob.
     pub async fn new() -> Harness {
@@ -118,20 +110,13 @@ impl Harness {
 
     /// The application with adjusted settings and users alice and bob.
     pub async fn with_settings(adjust: impl FnOnce(&mut Settings)) -> Harness {
-        let tmp = tempfile::tempdir().expect("tempdir");
+        let db = TestDatabase::new(|dir| sqlite_url_for_dir(dir).expect("sqlite url")).await;
         let mut settings = Settings {
-            data_dir: tmp.path().to_path_buf(),
+            data_dir: db.dir.path().to_path_buf(),
             ..Settings::default()
         };
         adjust(&mut settings);
-        let (url, pg) = match postgres_url() {
-            Some(admin) => {
-                let pg = PgDatabase::create(&admin).await;
-                (pg.url.clone(), Some(pg))
-            }
-            None => (sqlite_url_for_dir(tmp.path()).expect("sqlite url"), None),
-        };
-        let store = SqlStore::connect(&StoreConfig::new(url))
+        let store = SqlStore::connect(&StoreConfig::new(db.url.clone()))
             .await
             .expect("connect");
         store.migrate().await.expect("migrate");
@@ -147,8 +132,7 @@ impl Harness {
             settings,
             store,
             app,
-            _tmp: tmp,
-            _pg: pg,
+            _db: db,
         }
     }
 
@@ -416,68 +400,4 @@ pub fn todo(uid: &str, summary: &str) -> String {
          UID:{uid}\r\nDTSTAMP:20240101T000000Z\r\nSUMMARY:{summary}\r\nEND:VTODO\r\n\
          END:VCALENDAR\r\n"
     )
-}
-
-/// A throwaway PostgreSQL database on the server at `DATABASE_URL`.
-pub struct PgDatabase {
-    admin: String,
-    name: String,
-    pub url: String,
-}
-
-impl PgDatabase {
-    pub async fn create(admin: &str) -> PgDatabase {
-        let name = format!("kairos_e2e_{}", uuid::Uuid::now_v7().simple());
-        let mut conn = sqlx::PgConnection::connect(admin)
-            .await
-            .expect("connect to DATABASE_URL");
-        sqlx::raw_sql(&format!("CREATE DATABASE {name}"))
-            .execute(&mut conn)
-            .await
-            .expect("create test database");
-        let _ = conn.close().await;
-        PgDatabase {
-            url: with_database(admin, &name),
-            admin: admin.to_owned(),
-            name,
-        }
-    }
-}
-
-impl Drop for PgDatabase {
-    fn drop(&mut self) {
-        // Drop runs inside the test's runtime: do the async cleanup on a thread of its own.
-        let admin = self.admin.clone();
-        let sql = format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name);
-        let _ = std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .expect("runtime");
-            rt.block_on(async {
-                if let Ok(mut conn) = sqlx::PgConnection::connect(&admin).await {
-                    let _ = sqlx::raw_sql(&sql).execute(&mut conn).await;
-                    let _ = conn.close().await;
-                }
-            });
-        })
-        .join();
-    }
-}
-
-/// `url` with its database (path) replaced by `db`.
-pub fn with_database(url: &str, db: &str) -> String {
-    let (base, query) = match url.split_once('?') {
-        Some((b, q)) => (b, Some(q)),
-        None => (url, None),
-    };
-    let authority_start = base.find("://").map_or(0, |i| i + 3);
-    let base = match base[authority_start..].find('/') {
-        Some(slash) => &base[..authority_start + slash],
-        None => base,
-    };
-    match query {
-        Some(q) => format!("{base}/{db}?{q}"),
-        None => format!("{base}/{db}"),
-    }
 }

@@ -12,27 +12,19 @@ use kairos_store::{
     ObjectWrite, Store, User, UserId, new_id,
 };
 use kairos_store_sql::{Engine, SqlStore, StoreConfig, sqlite_url_for_dir};
-use sqlx::Connection;
+use kairos_test_support::TestDatabase;
 
 pub struct TestDb {
     pub store: Arc<dyn Store>,
     pub sql: SqlStore,
     pub config: StoreConfig,
-    _tmp: Option<tempfile::TempDir>,
-    _pg: Option<PgDatabase>,
+    _db: TestDatabase,
 }
 
 impl TestDb {
     pub fn engine(&self) -> Engine {
         self.sql.engine()
     }
-}
-
-/// The PostgreSQL server URL to test against, if any.
-fn postgres_url() -> Option<String> {
-    std::env::var("DATABASE_URL")
-        .ok()
-        .filter(|u| u.starts_with("postgres:") || u.starts_with("postgresql:"))
 }
 
 /// A fresh migrated store on the engine chosen by `DATABASE_URL`.
@@ -42,109 +34,29 @@ pub async fn setup() -> TestDb {
     db
 }
 
-/// A fresh store whose schema has not been migrated yet.
-pub async fn empty() -> TestDb {
-    match postgres_url() {
-        Some(admin) => {
-            let pg = PgDatabase::create(&admin).await;
-            let config = StoreConfig::new(pg.url.clone());
-            let sql = SqlStore::connect(&config).await.expect("connect postgres");
-            TestDb {
-                store: Arc::new(sql.clone()),
-                sql,
-                config,
-                _tmp: None,
-                _pg: Some(pg),
-            }
-        }
-        None => sqlite().await,
-    }
+fn sqlite_url(dir: &std::path::Path) -> String {
+    sqlite_url_for_dir(dir).expect("url")
 }
 
-/// A fresh store on SQLite, whatever `DATABASE_URL` says (for SQLite-specific tests).
-pub async fn sqlite() -> TestDb {
-    let tmp = tempfile::tempdir().expect("tempdir");
-    let config = StoreConfig::new(sqlite_url_for_dir(tmp.path()).expect("url"));
-    let sql = SqlStore::connect(&config).await.expect("connect sqlite");
+async fn open(db: TestDatabase) -> TestDb {
+    let config = StoreConfig::new(db.url.clone());
+    let sql = SqlStore::connect(&config).await.expect("connect");
     TestDb {
         store: Arc::new(sql.clone()),
         sql,
         config,
-        _tmp: Some(tmp),
-        _pg: None,
+        _db: db,
     }
 }
 
-/// A throwaway PostgreSQL database.
-pub struct PgDatabase {
-    admin: String,
-    name: String,
-    pub url: String,
+/// A fresh store whose schema has not been migrated yet.
+pub async fn empty() -> TestDb {
+    open(TestDatabase::new(sqlite_url).await).await
 }
 
-impl PgDatabase {
-    pub async fn create(admin: &str) -> PgDatabase {
-        let name = format!("kairos_test_{}", new_id().simple());
-        let mut conn = sqlx::PgConnection::connect(admin)
-            .await
-            .expect("connect to DATABASE_URL");
-        // A linguistic (ICU) collation where the server has one, so the tests prove that
-        // the store's orderings do not depend on the database collation; plain otherwise.
-        let icu = format!(
-            "CREATE DATABASE {name} TEMPLATE template0 ENCODING 'UTF8' \
-             LOCALE_PROVIDER icu ICU_LOCALE 'en-US' LOCALE 'C.UTF-8'"
-        );
-        if sqlx::raw_sql(&icu).execute(&mut conn).await.is_err() {
-            sqlx::raw_sql(&format!("CREATE DATABASE {name}"))
-                .execute(&mut conn)
-                .await
-                .expect("create test database");
-        }
-        let _ = conn.close().await;
-        PgDatabase {
-            url: with_database(admin, &name),
-            admin: admin.to_owned(),
-            name,
-        }
-    }
-}
-
-impl Drop for PgDatabase {
-    fn drop(&mut self) {
-        // Drop runs inside the test's runtime: do the async cleanup on a thread of its own.
-        let admin = self.admin.clone();
-        let sql = format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name);
-        let _ = std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .expect("runtime");
-            rt.block_on(async {
-                if let Ok(mut conn) = sqlx::PgConnection::connect(&admin).await {
-                    let _ = sqlx::raw_sql(&sql).execute(&mut conn).await;
-                    let _ = conn.close().await;
-                }
-            });
-        })
-        .join();
-    }
-}
-
-/// `url` with its database (path) replaced by `db`.
-fn with_database(url: &str, db: &str) -> String {
-    let (base, query) = match url.split_once('?') {
-        Some((b, q)) => (b, Some(q)),
-        None => (url, None),
-    };
-    let authority_start = base.find("://").map_or(0, |i| i + 3);
-    let base = match base[authority_start..].find('/') {
-        Some(slash) => &base[..authority_start + slash],
-        None => base,
-    };
-    match query {
-        Some(q) => format!("{base}/{db}?{q}"),
-        None => format!("{base}/{db}"),
-    }
+/// A fresh store on SQLite, whatever `DATABASE_URL` says (for SQLite-specific tests).
+pub async fn sqlite() -> TestDb {
+    open(TestDatabase::sqlite(sqlite_url)).await
 }
 
 pub const T0: i64 = 1_700_000_000_000;
@@ -246,17 +158,4 @@ pub async fn put_all(store: &Arc<dyn Store>, coll: CollectionId, writes: &[Objec
             .expect("record");
     }
     tx.commit().await.expect("commit");
-}
-
-#[test]
-fn database_url_rewrite() {
-    assert_eq!(
-        with_database("postgres://postgres@127.0.0.1:5432/test", "x"),
-        "postgres://postgres@127.0.0.1:5432/x"
-    );
-    assert_eq!(
-        with_database("postgres://u:p@h/test?sslmode=disable", "x"),
-        "postgres://u:p@h/x?sslmode=disable"
-    );
-    assert_eq!(with_database("postgres://h", "x"), "postgres://h/x");
 }
