@@ -17,6 +17,10 @@ pub struct CoreConfig {
     pub sync_retention: Duration,
     /// Budgets of the listing and body caches.
     pub cache: crate::CacheLimits,
+    /// Reach of the instance index.
+    pub time_index: crate::TimeIndexConfig,
+    /// Most instances one query evaluates per object (expansion cap).
+    pub max_query_instances: usize,
 }
 
 impl Default for CoreConfig {
@@ -28,6 +32,8 @@ impl Default for CoreConfig {
             default_calendar_name: "Calendar".into(),
             sync_retention: Duration::from_secs(90 * 24 * 3600),
             cache: crate::CacheLimits::default(),
+            time_index: crate::TimeIndexConfig::default(),
+            max_query_instances: 10_000,
         }
     }
 }

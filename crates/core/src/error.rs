@@ -29,6 +29,12 @@ pub enum Condition {
     ValidResourceType,
     /// Only collections may be created here / a non-collection cannot hold members.
     ResourceMustBeNull,
+    /// A text-match names a collation the server does not support (RFC 4791 §7.8).
+    SupportedCollation,
+    /// The query filter uses something the server cannot evaluate (RFC 4791 §7.8).
+    SupportedFilter,
+    /// The query filter is not valid (e.g. a time range that ends before it starts).
+    ValidFilter,
 }
 
 /// Where a resource lives: owner, home-relative collection path and member name.

@@ -16,8 +16,10 @@ mod error;
 mod home;
 mod objects;
 mod props;
+mod query;
 mod resolve;
 mod sync;
+mod time_index;
 mod transfer;
 pub mod users;
 
@@ -33,8 +35,10 @@ pub use config::{AuthConfig, CoreConfig};
 pub use error::{Condition, CoreError, CoreResult, PropertyError, ResourceLocation};
 pub use objects::{Members, PutOutcome};
 pub use props::{LiveProperty, PropChange};
+pub use query::QueryZone;
 pub use resolve::{Resource, valid_segment};
 pub use sync::{SyncPage, SyncToken};
+pub use time_index::TimeIndexConfig;
 pub use transfer::{TransferOutcome, TransferTarget};
 
 /// The services, over one store. Cheap to share (`Arc`).

@@ -55,7 +55,7 @@ impl Members {
 /// Calendars take only calendar object resources (RFC 4791 §5.3.2.1); other collections
 /// take any bytes.
 pub(crate) fn prepare_write(
-    max_resource_size: usize,
+    config: &crate::CoreConfig,
     collection: &Collection,
     name: &str,
     data: Vec<u8>,
@@ -70,6 +70,7 @@ pub(crate) fn prepare_write(
             content_type: content_type.unwrap_or(DEFAULT_MEDIA_TYPE).to_owned(),
             uid: None,
             component: None,
+            time_index: None,
         });
     }
     if let Some(ct) = content_type {
@@ -78,7 +79,7 @@ pub(crate) fn prepare_write(
             return Err(CoreError::Condition(Condition::SupportedCalendarData));
         }
     }
-    if data.len() > max_resource_size {
+    if data.len() > config.max_resource_size {
         return Err(CoreError::Condition(Condition::MaxResourceSize));
     }
     let info = kairos_ical::ingest(&data).map_err(|e| {
@@ -94,6 +95,7 @@ pub(crate) fn prepare_write(
     if !collection.props.components.contains(info.component) {
         return Err(CoreError::Condition(Condition::SupportedCalendarComponent));
     }
+    let time_index = crate::time_index::index_of(&data, jiff::Timestamp::now(), &config.time_index);
     Ok(ObjectWrite {
         name: name.to_owned(),
         data,
@@ -101,6 +103,7 @@ pub(crate) fn prepare_write(
         content_type: CALENDAR_MEDIA_TYPE.to_owned(),
         uid: Some(info.uid),
         component: Some(info.component),
+        time_index: Some(time_index),
     })
 }
 
@@ -271,13 +274,7 @@ impl Kairos {
         if !crate::valid_segment(name) {
             return Err(CoreError::Invalid("bad resource name".into()));
         }
-        let write = prepare_write(
-            self.config.max_resource_size,
-            collection,
-            name,
-            data,
-            content_type,
-        )?;
+        let write = prepare_write(&self.config, collection, name, data, content_type)?;
         let mut tx = self.store.begin().await?;
         let seq = tx.bump_seq(collection.id, now_ms()).await?;
         let existing = tx.object(collection.id, name).await?;

@@ -144,7 +144,7 @@ impl Kairos {
             .clear_destination(tx.as_mut(), dest, dest_name, target.overwrite)
             .await?;
         let write = prepare_write(
-            self.config.max_resource_size,
+            &self.config,
             dest,
             dest_name,
             object.data.clone(),
@@ -317,6 +317,13 @@ impl Kairos {
             }
             let objects: Vec<StoredObject> = tx.list_objects_with_data(old.id).await?;
             for o in objects {
+                let time_index = o.meta.component.map(|_| {
+                    crate::time_index::index_of(
+                        &o.data,
+                        jiff::Timestamp::now(),
+                        &self.config.time_index,
+                    )
+                });
                 let write = kairos_store::ObjectWrite {
                     name: o.meta.name.clone(),
                     data: o.data,
@@ -324,6 +331,7 @@ impl Kairos {
                     content_type: o.meta.content_type.clone(),
                     uid: o.meta.uid.clone(),
                     component: o.meta.component,
+                    time_index,
                 };
                 let new = tx.put_object(copy.id, &write, now_ms()).await?;
                 copy_dead(tx, PropOwner::Object(o.meta.id), PropOwner::Object(new.id)).await?;

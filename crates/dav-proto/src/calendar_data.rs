@@ -4,117 +4,74 @@
 use crate::element::Element;
 use crate::error::XmlError;
 use crate::names;
-use crate::time_range::TimeRange;
+use crate::time_range::time_range_from_element_both;
 
-/// The options of a `C:calendar-data` element inside a `DAV:prop` request.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct CalendarDataRequest {
-    /// `content-type` attribute as sent (RFC default: `text/calendar`).
-    pub content_type: Option<String>,
-    /// `version` attribute as sent (RFC default: `2.0`).
-    pub version: Option<String>,
-    /// Partial retrieval: which components and properties to return.
-    pub comp: Option<CompSelection>,
-    /// `C:expand`: return recurrence instances within this range, in UTC.
-    pub expand: Option<TimeRange>,
-    /// `C:limit-recurrence-set`: return only overrides relevant to this range.
-    pub limit_recurrence_set: Option<TimeRange>,
-    /// `C:limit-freebusy-set`: return only FREEBUSY values overlapping this range.
-    pub limit_freebusy_set: Option<TimeRange>,
+pub use kairos_ical::query::{CalendarDataRequest, CompSelection, PropSelection};
+
+/// Reads a `C:calendar-data` request element.
+pub(crate) fn calendar_data_request(el: &Element) -> Result<CalendarDataRequest, XmlError> {
+    let mut req = CalendarDataRequest {
+        content_type: el.attr("content-type").map(str::to_owned),
+        version: el.attr("version").map(str::to_owned),
+        ..Default::default()
+    };
+    for child in el.child_elements() {
+        if child.name == names::COMP {
+            if req.comp.is_some() {
+                return Err(XmlError::Invalid(
+                    "calendar-data has two comp elements".into(),
+                ));
+            }
+            req.comp = Some(comp_selection(child)?);
+        } else if child.name == names::EXPAND {
+            req.expand = Some(time_range_from_element_both(child)?);
+        } else if child.name == names::LIMIT_RECURRENCE_SET {
+            req.limit_recurrence_set = Some(time_range_from_element_both(child)?);
+        } else if child.name == names::LIMIT_FREEBUSY_SET {
+            req.limit_freebusy_set = Some(time_range_from_element_both(child)?);
+        }
+    }
+    if req.expand.is_some() && req.limit_recurrence_set.is_some() {
+        return Err(XmlError::Invalid(
+            "expand and limit-recurrence-set are mutually exclusive".into(),
+        ));
+    }
+    Ok(req)
 }
 
-/// `C:comp`: a component to return, with the properties and sub-components wanted.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CompSelection {
-    /// Component name, upper-cased (iCalendar names are case-insensitive).
-    pub name: String,
-    /// `C:allprop`: every property.
-    pub allprop: bool,
-    /// Listed properties (ignored when `allprop`).
-    pub props: Vec<PropSelection>,
-    /// `C:allcomp`: every sub-component.
-    pub allcomp: bool,
-    /// Listed sub-components (ignored when `allcomp`).
-    pub comps: Vec<CompSelection>,
-}
-
-/// `C:prop` inside `C:comp`: one property to return.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PropSelection {
-    /// Property name, upper-cased.
-    pub name: String,
-    /// `novalue="yes"`: return the property without its value.
-    pub novalue: bool,
-}
-
-impl CalendarDataRequest {
-    /// Reads a `C:calendar-data` request element.
-    pub(crate) fn from_element(el: &Element) -> Result<Self, XmlError> {
-        let mut req = CalendarDataRequest {
-            content_type: el.attr("content-type").map(str::to_owned),
-            version: el.attr("version").map(str::to_owned),
-            ..Default::default()
-        };
-        for child in el.child_elements() {
-            if child.name == names::COMP {
-                if req.comp.is_some() {
-                    return Err(XmlError::Invalid(
-                        "calendar-data has two comp elements".into(),
-                    ));
+fn comp_selection(el: &Element) -> Result<CompSelection, XmlError> {
+    let name = required_name(el)?;
+    let mut sel = CompSelection {
+        name,
+        allprop: false,
+        props: Vec::new(),
+        allcomp: false,
+        comps: Vec::new(),
+    };
+    for child in el.child_elements() {
+        if child.name == names::CALDAV_ALLPROP {
+            sel.allprop = true;
+        } else if child.name == names::CALDAV_PROP {
+            let novalue = match child.attr("novalue") {
+                None | Some("no") => false,
+                Some("yes") => true,
+                Some(other) => {
+                    return Err(XmlError::Invalid(format!(
+                        "novalue must be yes or no, not {other:?}"
+                    )));
                 }
-                req.comp = Some(CompSelection::from_element(child)?);
-            } else if child.name == names::EXPAND {
-                req.expand = Some(TimeRange::from_element_both(child)?);
-            } else if child.name == names::LIMIT_RECURRENCE_SET {
-                req.limit_recurrence_set = Some(TimeRange::from_element_both(child)?);
-            } else if child.name == names::LIMIT_FREEBUSY_SET {
-                req.limit_freebusy_set = Some(TimeRange::from_element_both(child)?);
-            }
+            };
+            sel.props.push(PropSelection {
+                name: required_name(child)?,
+                novalue,
+            });
+        } else if child.name == names::ALLCOMP {
+            sel.allcomp = true;
+        } else if child.name == names::COMP {
+            sel.comps.push(comp_selection(child)?);
         }
-        if req.expand.is_some() && req.limit_recurrence_set.is_some() {
-            return Err(XmlError::Invalid(
-                "expand and limit-recurrence-set are mutually exclusive".into(),
-            ));
-        }
-        Ok(req)
     }
-}
-
-impl CompSelection {
-    fn from_element(el: &Element) -> Result<Self, XmlError> {
-        let name = required_name(el)?;
-        let mut sel = CompSelection {
-            name,
-            allprop: false,
-            props: Vec::new(),
-            allcomp: false,
-            comps: Vec::new(),
-        };
-        for child in el.child_elements() {
-            if child.name == names::CALDAV_ALLPROP {
-                sel.allprop = true;
-            } else if child.name == names::CALDAV_PROP {
-                let novalue = match child.attr("novalue") {
-                    None | Some("no") => false,
-                    Some("yes") => true,
-                    Some(other) => {
-                        return Err(XmlError::Invalid(format!(
-                            "novalue must be yes or no, not {other:?}"
-                        )));
-                    }
-                };
-                sel.props.push(PropSelection {
-                    name: required_name(child)?,
-                    novalue,
-                });
-            } else if child.name == names::ALLCOMP {
-                sel.allcomp = true;
-            } else if child.name == names::COMP {
-                sel.comps.push(CompSelection::from_element(child)?);
-            }
-        }
-        Ok(sel)
-    }
+    Ok(sel)
 }
 
 /// The mandatory `name` attribute, upper-cased.
@@ -155,7 +112,7 @@ mod tests {
          </C:comp>
          <C:expand start="20060103T000000Z" end="20060105T000000Z"/>
        </C:calendar-data>"#;
-        let req = CalendarDataRequest::from_element(&parse_element(xml).unwrap()).unwrap();
+        let req = calendar_data_request(&parse_element(xml).unwrap()).unwrap();
         let comp = req.comp.unwrap();
         assert_eq!(comp.name, "VCALENDAR");
         assert_eq!(comp.props.len(), 1);
@@ -174,7 +131,7 @@ mod tests {
             br#"<C:calendar-data xmlns:C="urn:ietf:params:xml:ns:caldav" content-type="text/calendar" version="2.0"><C:comp name="vcalendar"><C:allprop/><C:allcomp/></C:comp><C:limit-freebusy-set start="20060102T000000Z" end="20060103T000000Z"/></C:calendar-data>"#,
         )
         .unwrap();
-        let req = CalendarDataRequest::from_element(&el).unwrap();
+        let req = calendar_data_request(&el).unwrap();
         assert_eq!(req.content_type.as_deref(), Some("text/calendar"));
         assert_eq!(req.version.as_deref(), Some("2.0"));
         let comp = req.comp.unwrap();
@@ -189,10 +146,7 @@ mod tests {
         ] {
             let el = parse_element(bad.as_bytes()).unwrap();
             assert!(
-                matches!(
-                    CalendarDataRequest::from_element(&el),
-                    Err(XmlError::Invalid(_))
-                ),
+                matches!(calendar_data_request(&el), Err(XmlError::Invalid(_))),
                 "{bad}"
             );
         }

@@ -251,6 +251,8 @@ pub const LIMIT_FREEBUSY_SET: QName = QName::caldav("limit-freebusy-set");
 pub const ALLCOMP: QName = QName::caldav("allcomp");
 /// `C:supported-collation`.
 pub const SUPPORTED_COLLATION: QName = QName::caldav("supported-collation");
+/// CALDAV:supported-collation-set (RFC 4791 §7.5.1).
+pub const SUPPORTED_COLLATION_SET: QName = QName::caldav("supported-collation-set");
 /// `C:valid-filter`.
 pub const VALID_FILTER: QName = QName::caldav("valid-filter");
 /// `C:supported-filter`.

@@ -1,6 +1,6 @@
 //! PROPFIND bodies (RFC 4918 §9.1, §14.20) and the property selection shared with REPORTs.
 
-use crate::calendar_data::CalendarDataRequest;
+use crate::calendar_data::{CalendarDataRequest, calendar_data_request};
 use crate::element::Element;
 use crate::error::XmlError;
 use crate::names;
@@ -103,7 +103,7 @@ fn collect_names(
 ) -> Result<(), XmlError> {
     for el in prop.child_elements() {
         if el.name == names::CALENDAR_DATA {
-            *calendar_data = Some(CalendarDataRequest::from_element(el)?);
+            *calendar_data = Some(calendar_data_request(el)?);
         }
         if !out.contains(&el.name) {
             out.push(el.name.clone());

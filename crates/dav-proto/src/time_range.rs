@@ -1,4 +1,5 @@
-//! CalDAV time ranges (RFC 4791 §9.9) and the UTC date-time form they use.
+//! CalDAV time ranges (RFC 4791 §9.9) as XML attributes, and the UTC date-time form they
+//! use. The range type itself is `kairos_ical::TimeRange`.
 
 use jiff::Timestamp;
 use jiff::civil::DateTime;
@@ -7,41 +8,32 @@ use jiff::tz::TimeZone;
 use crate::element::Element;
 use crate::error::XmlError;
 
-/// A half-open UTC interval `[start, end)`; a missing bound is unbounded on that side.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct TimeRange {
-    /// Inclusive start.
-    pub start: Option<Timestamp>,
-    /// Exclusive end.
-    pub end: Option<Timestamp>,
+pub use kairos_ical::TimeRange;
+
+/// Reads the `start`/`end` attributes of a `time-range`, `expand`, or `limit-*` element;
+/// at least one must be present.
+pub(crate) fn time_range_from_element(el: &Element) -> Result<TimeRange, XmlError> {
+    let start = el.attr("start").map(parse_utc).transpose()?;
+    let end = el.attr("end").map(parse_utc).transpose()?;
+    if start.is_none() && end.is_none() {
+        return Err(XmlError::Invalid(format!(
+            "{} needs a start or end attribute",
+            el.name.local
+        )));
+    }
+    Ok(TimeRange { start, end })
 }
 
-impl TimeRange {
-    /// Reads the `start`/`end` attributes of a `time-range`, `expand`, or `limit-*` element;
-    /// at least one must be present.
-    pub(crate) fn from_element(el: &Element) -> Result<Self, XmlError> {
-        let start = el.attr("start").map(parse_utc).transpose()?;
-        let end = el.attr("end").map(parse_utc).transpose()?;
-        if start.is_none() && end.is_none() {
-            return Err(XmlError::Invalid(format!(
-                "{} needs a start or end attribute",
-                el.name.local
-            )));
-        }
-        Ok(TimeRange { start, end })
+/// Like [`time_range_from_element`] but both bounds are mandatory (RFC 4791 §9.6.5–9.6.7).
+pub(crate) fn time_range_from_element_both(el: &Element) -> Result<TimeRange, XmlError> {
+    let range = time_range_from_element(el)?;
+    if range.start.is_none() || range.end.is_none() {
+        return Err(XmlError::Invalid(format!(
+            "{} needs both start and end attributes",
+            el.name.local
+        )));
     }
-
-    /// Like [`TimeRange::from_element`] but both bounds are mandatory (RFC 4791 §9.6.5–9.6.7).
-    pub(crate) fn from_element_both(el: &Element) -> Result<Self, XmlError> {
-        let range = Self::from_element(el)?;
-        if range.start.is_none() || range.end.is_none() {
-            return Err(XmlError::Invalid(format!(
-                "{} needs both start and end attributes",
-                el.name.local
-            )));
-        }
-        Ok(range)
-    }
+    Ok(range)
 }
 
 /// Parses an RFC 5545 "date with UTC time" (`YYYYMMDDTHHMMSSZ`).
@@ -107,9 +99,9 @@ mod tests {
     fn reads_attributes() {
         let el = Element::new(QName::caldav("time-range"))
             .with_attr(QName::new_static("", "start"), "20060104T000000Z");
-        let tr = TimeRange::from_element(&el).unwrap();
+        let tr = time_range_from_element(&el).unwrap();
         assert!(tr.start.is_some() && tr.end.is_none());
-        assert!(TimeRange::from_element_both(&el).is_err());
-        assert!(TimeRange::from_element(&Element::new(QName::caldav("time-range"))).is_err());
+        assert!(time_range_from_element_both(&el).is_err());
+        assert!(time_range_from_element(&Element::new(QName::caldav("time-range"))).is_err());
     }
 }

@@ -83,6 +83,9 @@ pub fn condition_of(c: &Condition) -> (StatusCode, Precondition) {
         Condition::CannotModifyProtectedProperty => names::CANNOT_MODIFY_PROTECTED_PROPERTY,
         Condition::ValidResourceType => names::VALID_RESOURCETYPE,
         Condition::ResourceMustBeNull => names::RESOURCE_MUST_BE_NULL,
+        Condition::SupportedCollation => names::SUPPORTED_COLLATION,
+        Condition::SupportedFilter => names::SUPPORTED_FILTER,
+        Condition::ValidFilter => names::VALID_FILTER,
     };
     (StatusCode::FORBIDDEN, Precondition::new(name))
 }

@@ -76,6 +76,7 @@ const LIVE: &[QName] = &[
     names::CALENDAR_TIMEZONE,
     names::SUPPORTED_CALENDAR_COMPONENT_SET,
     names::SUPPORTED_CALENDAR_DATA,
+    names::SUPPORTED_COLLATION_SET,
     names::MAX_RESOURCE_SIZE,
     names::CALENDAR_COLOR,
     names::CALENDAR_ORDER,
@@ -228,6 +229,7 @@ fn collection_value<'a>(env: &PropEnv<'_>, g: &'a Granted, name: &QName) -> Opti
             report_set(&[
                 names::CALENDAR_MULTIGET,
                 names::CALENDAR_QUERY,
+                names::FREE_BUSY_QUERY,
                 names::SYNC_COLLECTION,
             ])
         } else {
@@ -251,6 +253,12 @@ fn collection_value<'a>(env: &PropEnv<'_>, g: &'a Granted, name: &QName) -> Opti
                 .with_attr(QName::new("", "version"), "2.0"),
         ])),
         n if *n == names::MAX_RESOURCE_SIZE => text(env.max_resource_size.to_string()),
+        n if *n == names::SUPPORTED_COLLATION_SET => Some(PropValue::Children(
+            kairos_ical::query::Collation::SUPPORTED
+                .iter()
+                .map(|c| el(names::SUPPORTED_COLLATION).with_text(c.name()))
+                .collect(),
+        )),
         _ => None,
     }
 }

@@ -13,6 +13,9 @@ mod error;
 mod kind;
 mod object;
 mod props;
+pub mod query;
+mod recur;
+mod time_range;
 mod timezone;
 mod tree;
 mod unfold;
@@ -21,6 +24,11 @@ mod value;
 pub use error::{IngestError, Precondition};
 pub use kind::{ComponentKind, ComponentSet};
 pub use object::{CalendarObject, ingest};
+pub use recur::{
+    AlarmTrigger, Bounds, Expansion, Instance, Schedule, Span, zone_by_name,
+    zone_of_calendar_timezone,
+};
+pub use time_range::TimeRange;
 pub use timezone::validate_timezone;
 
 /// Reads iCalendar bytes that pass [`ingest`] (or [`validate_timezone`]) with calcard.

@@ -78,6 +78,29 @@ async fn prune_sync_history(core: Arc<Kairos>) {
     }
 }
 
+/// Hourly (and at start): re-index objects whose instance index horizon comes near, in
+/// small batches so writers never wait long behind it.
+async fn refresh_time_index(core: Arc<Kairos>) {
+    let mut every = tokio::time::interval(Duration::from_secs(3600));
+    loop {
+        every.tick().await;
+        let mut total = 0;
+        loop {
+            match core.refresh_time_index(200).await {
+                Ok(0) => break,
+                Ok(n) => total += n,
+                Err(e) => {
+                    tracing::warn!(error = %e, "re-indexing failed");
+                    break;
+                }
+            }
+        }
+        if total > 0 {
+            tracing::info!(objects = total, "re-indexed calendar objects");
+        }
+    }
+}
+
 /// Resolves when SIGTERM or Ctrl-C arrives.
 async fn shutdown_signal() {
     let ctrl_c = async {
@@ -117,6 +140,7 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
     tracing::info!(%addr, data_dir = %settings.data_dir.display(), "kairos listening");
 
     tokio::spawn(prune_sync_history(core.clone()));
+    tokio::spawn(refresh_time_index(core.clone()));
     let (stop_tx, mut stop_rx) = watch::channel(false);
     let server = axum::serve(
         listener,

@@ -30,6 +30,7 @@ mod pool;
 mod properties;
 mod row;
 mod store;
+mod time_index;
 mod tx;
 mod users;
 

@@ -288,10 +288,12 @@ pub(crate) async fn put(
         .bind(w.uid.as_deref())
         .bind(w.component.map(ComponentKind::code))
         .bind(w.data.as_slice())
-        .fetch_one(conn)
+        .fetch_one(&mut *conn)
         .await
         .map_err(db_err)?;
-    meta_from_row(&row)
+    let meta = meta_from_row(&row)?;
+    crate::time_index::write(conn, meta.id, collection, w.time_index.as_ref()).await?;
+    Ok(meta)
 }
 
 /// Deletes a member; its dead properties go by `ON DELETE CASCADE`.
@@ -330,11 +332,17 @@ pub(crate) async fn move_to(
         .bind(id_text(to.0))
         .bind(to_name)
         .bind(now)
-        .fetch_optional(conn)
+        .fetch_optional(&mut *conn)
         .await
         .map_err(db_err)?;
     match row {
-        Some(row) => meta_from_row(&row),
+        Some(row) => {
+            let meta = meta_from_row(&row)?;
+            if from != to {
+                crate::time_index::move_to(conn, meta.id, to).await?;
+            }
+            Ok(meta)
+        }
         None => Err(missing(format!(
             "object {from_name:?} in collection {from}"
         ))),

@@ -2,8 +2,9 @@
 
 use async_trait::async_trait;
 use kairos_store::{
-    Collection, CollectionId, DeadProperty, FetchedObject, MemberChange, ObjectId, ObjectMeta,
-    PropOwner, Store, StoreResult, StoredObject, User, UserId, WriteTx,
+    Collection, CollectionId, ComponentKind, DeadProperty, FetchedObject, MemberChange, ObjectId,
+    ObjectMeta, PropOwner, RangeCandidate, StaleIndex, Store, StoreResult, StoredObject, Timestamp,
+    User, UserId, WriteTx,
 };
 
 use crate::config::{Engine, StoreConfig};
@@ -115,6 +116,20 @@ impl Store for SqlStore {
         collection: CollectionId,
     ) -> StoreResult<Vec<StoredObject>> {
         objects::list_with_data(&self.pools.reader, collection).await
+    }
+
+    async fn objects_in_range(
+        &self,
+        collection: CollectionId,
+        component: ComponentKind,
+        start: Option<Timestamp>,
+        end: Option<Timestamp>,
+    ) -> StoreResult<Vec<RangeCandidate>> {
+        crate::time_index::in_range(&self.pools.reader, collection, component, start, end).await
+    }
+
+    async fn stale_indexes(&self, before: Timestamp, limit: u32) -> StoreResult<Vec<StaleIndex>> {
+        crate::time_index::stale(&self.pools.reader, before, limit).await
     }
 
     async fn objects_by_names(

@@ -17,8 +17,8 @@ use std::collections::HashMap;
 
 use async_trait::async_trait;
 use kairos_store::{
-    Collection, CollectionId, CollectionProps, DeadProperty, ObjectMeta, ObjectWrite, PropOwner,
-    StoreResult, StoredObject, Timestamp, User, UserId, WriteTx,
+    Collection, CollectionId, CollectionProps, DeadProperty, ObjectId, ObjectMeta, ObjectWrite,
+    PropOwner, StoreResult, StoredObject, TimeIndex, Timestamp, User, UserId, WriteTx,
 };
 use sqlx::{Any, AnyConnection, Transaction};
 
@@ -168,6 +168,13 @@ impl WriteTx for SqlWriteTx {
         now: Timestamp,
     ) -> StoreResult<ObjectMeta> {
         objects::put(self.conn(), collection, write, now).await
+    }
+
+    async fn set_time_index(&mut self, object: ObjectId, index: &TimeIndex) -> StoreResult<()> {
+        let Some(collection) = crate::time_index::collection_of(self.conn(), object).await? else {
+            return Ok(());
+        };
+        crate::time_index::write(self.conn(), object, collection, Some(index)).await
     }
 
     async fn delete_object(&mut self, collection: CollectionId, name: &str) -> StoreResult<bool> {

@@ -101,6 +101,19 @@ pub trait Store: Send + Sync + 'static {
         with_data: bool,
     ) -> StoreResult<Vec<MemberChange>>;
 
+    /// Calendar objects of `component` type whose indexed instances can overlap
+    /// `[start, end]` (closed; `None` = unbounded), in one query, ordered by name. Objects
+    /// materialised only up to a point before `end` are always candidates.
+    async fn objects_in_range(
+        &self,
+        collection: CollectionId,
+        component: ComponentKind,
+        start: Option<Timestamp>,
+        end: Option<Timestamp>,
+    ) -> StoreResult<Vec<RangeCandidate>>;
+    /// Up to `limit` calendar objects indexed for a horizon before `before`.
+    async fn stale_indexes(&self, before: Timestamp, limit: u32) -> StoreResult<Vec<StaleIndex>>;
+
     /// Dead properties of one resource, ordered by (namespace, name).
     async fn dead_properties(&self, owner: PropOwner) -> StoreResult<Vec<DeadProperty>>;
     /// Dead properties of every member object of a collection, in one query.
@@ -183,6 +196,8 @@ pub trait WriteTx: Send {
         write: &ObjectWrite,
         now: Timestamp,
     ) -> StoreResult<ObjectMeta>;
+    /// Replaces the time index of an object (re-indexing after the horizon moved).
+    async fn set_time_index(&mut self, object: ObjectId, index: &TimeIndex) -> StoreResult<()>;
     /// Deletes a member and its dead properties; false if it did not exist.
     async fn delete_object(&mut self, collection: CollectionId, name: &str) -> StoreResult<bool>;
     /// Moves a member (keeping its id and dead properties) to another name and/or

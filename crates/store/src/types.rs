@@ -6,6 +6,12 @@ use uuid::Uuid;
 /// Milliseconds since the Unix epoch, UTC.
 pub type Timestamp = i64;
 
+/// Stands for "unbounded below" in the time index: before any real instant, and far
+/// enough from `i64::MIN` that subtracting a span never overflows.
+pub const FAR_PAST: Timestamp = i64::MIN / 4;
+/// Stands for "unbounded above" in the time index.
+pub const FAR_FUTURE: Timestamp = i64::MAX / 4;
+
 macro_rules! id_type {
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*
@@ -186,6 +192,53 @@ pub struct ObjectWrite {
     pub uid: Option<String>,
     /// Component type (calendar objects only).
     pub component: Option<ComponentKind>,
+    /// Where the object's instances lie (calendar objects only).
+    pub time_index: Option<TimeIndex>,
+}
+
+/// Where a calendar object's instances lie: what time-range queries prefilter on.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct TimeIndex {
+    /// Lowest instance envelope start (`None` = unbounded below).
+    pub first: Option<Timestamp>,
+    /// Highest instance envelope end (`None` = unbounded: an open-ended rule).
+    pub last: Option<Timestamp>,
+    /// Instances are materialised only up to here (`None` = every instance is).
+    pub indexed_until: Option<Timestamp>,
+    /// The instant the materialisation aimed for; re-indexed when it comes near.
+    pub horizon: Timestamp,
+    /// The materialised instances.
+    pub instances: Vec<IndexedInstance>,
+}
+
+/// One materialised instance: the closed envelope outside which it overlaps no range.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct IndexedInstance {
+    /// Envelope start.
+    pub lo: Timestamp,
+    /// Envelope end (inclusive).
+    pub hi: Timestamp,
+    /// `[lo, hi]` is the instance's own interval (`hi` exclusive unless `lo == hi`), so the
+    /// overlap test needs no parsing.
+    pub exact: bool,
+}
+
+/// A calendar object a time-range prefilter found.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RangeCandidate {
+    /// Member name.
+    pub name: String,
+    /// An exact instance overlaps the range: the object matches without evaluation.
+    pub confirmed: bool,
+}
+
+/// A calendar object due for re-indexing.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StaleIndex {
+    /// The object.
+    pub id: ObjectId,
+    /// Its bytes.
+    pub data: Vec<u8>,
 }
 
 /// One entry of a collection's change log: the latest change of one member.

@@ -1,62 +1,13 @@
-//! CalDAV query filters (RFC 4791 §9.7); evaluation lives elsewhere.
+//! CalDAV query filters (RFC 4791 §9.7) read from XML; the types and their evaluation live
+//! in `kairos_ical::query`.
 
 use crate::calendar_data::required_name;
 use crate::element::Element;
 use crate::error::XmlError;
 use crate::names;
-use crate::time_range::TimeRange;
+use crate::time_range::time_range_from_element;
 
-/// `C:comp-filter`: matches a component by name, time range and contents.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CompFilter {
-    /// Component name, upper-cased (e.g. `VEVENT`).
-    pub name: String,
-    /// `C:is-not-defined`: matches when no such component exists.
-    pub is_not_defined: bool,
-    /// `C:time-range` the component must overlap.
-    pub time_range: Option<TimeRange>,
-    /// Property conditions, all of which must hold.
-    pub prop_filters: Vec<PropFilter>,
-    /// Sub-component conditions, all of which must hold.
-    pub comp_filters: Vec<CompFilter>,
-}
-
-/// `C:prop-filter`: matches a property by name, time range, text or parameters.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PropFilter {
-    /// Property name, upper-cased (e.g. `UID`).
-    pub name: String,
-    /// `C:is-not-defined`: matches when the property is absent.
-    pub is_not_defined: bool,
-    /// `C:time-range` a date-time property must fall in.
-    pub time_range: Option<TimeRange>,
-    /// `C:text-match` on the property value.
-    pub text_match: Option<TextMatch>,
-    /// Parameter conditions, all of which must hold.
-    pub param_filters: Vec<ParamFilter>,
-}
-
-/// `C:param-filter`: matches a property parameter.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ParamFilter {
-    /// Parameter name, upper-cased (e.g. `PARTSTAT`).
-    pub name: String,
-    /// `C:is-not-defined`: matches when the parameter is absent.
-    pub is_not_defined: bool,
-    /// `C:text-match` on the parameter value.
-    pub text_match: Option<TextMatch>,
-}
-
-/// `C:text-match`: substring match under a collation.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TextMatch {
-    /// The text to look for, exactly as sent.
-    pub value: String,
-    /// Collation name (default `i;ascii-casemap`); support is checked by the evaluator.
-    pub collation: String,
-    /// `negate-condition="yes"`.
-    pub negate: bool,
-}
+pub use kairos_ical::query::{CompFilter, ParamFilter, PropFilter, TextMatch};
 
 /// Reads `C:filter`, which must hold exactly one top-level `VCALENDAR` comp-filter.
 pub(super) fn parse_filter(filter: &Element) -> Result<CompFilter, XmlError> {
@@ -97,7 +48,7 @@ fn comp_filter(el: &Element) -> Result<CompFilter, XmlError> {
         } else if child.name == names::TIME_RANGE {
             set_once(
                 &mut out.time_range,
-                TimeRange::from_element(child)?,
+                time_range_from_element(child)?,
                 "time-range",
             )?;
         } else if child.name == names::PROP_FILTER {
@@ -130,7 +81,7 @@ fn prop_filter(el: &Element) -> Result<PropFilter, XmlError> {
         } else if child.name == names::TIME_RANGE {
             set_once(
                 &mut out.time_range,
-                TimeRange::from_element(child)?,
+                time_range_from_element(child)?,
                 "time-range",
             )?;
         } else if child.name == names::TEXT_MATCH {

@@ -18,7 +18,7 @@ use crate::names;
 use crate::propfind::PropRequest;
 use crate::qname::QName;
 use crate::reader::parse_document;
-use crate::time_range::TimeRange;
+use crate::time_range::{TimeRange, time_range_from_element};
 
 /// A parsed REPORT request.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -83,7 +83,7 @@ pub fn parse_report(body: &[u8]) -> Result<Report, XmlError> {
             .child(&names::TIME_RANGE)
             .ok_or_else(|| XmlError::Invalid("free-busy-query needs a time-range".into()))?;
         Ok(Report::FreeBusyQuery {
-            range: TimeRange::from_element(tr)?,
+            range: time_range_from_element(tr)?,
         })
     } else if *name == names::EXPAND_PROPERTY {
         expand::parse(&root).map(Report::ExpandProperty)

@@ -1,5 +1,6 @@
 //! REPORT (RFC 3253 §3.6): one file per report.
 
+mod freebusy;
 mod multiget;
 mod principal;
 mod query;
@@ -56,6 +57,13 @@ pub(crate) async fn report(ctx: &Ctx<'_>) -> DavResult<Response> {
         Report::CalendarQuery(q) => {
             let (g, object) = report_collection(ctx).await?;
             query::calendar_query(ctx, &g, object.as_deref(), &q).await
+        }
+        Report::FreeBusyQuery { range } => {
+            let (g, object) = report_collection(ctx).await?;
+            if object.is_some() {
+                return Err(unsupported());
+            }
+            freebusy::free_busy_query(ctx, &g, range).await
         }
         Report::PrincipalPropertySearch {
             searches,

@@ -23,10 +23,15 @@ pub(crate) async fn multiget(
     let reader = g.reader();
     let names: Vec<Option<String>> = hrefs.iter().map(|h| member_name(g, h)).collect();
     let wanted: Vec<String> = names.iter().flatten().cloned().collect();
-    let found: HashMap<String, FetchedObject> = ctx
+    let mut fetched = ctx
         .core
         .objects_by_names(&reader, &wanted, needs_data(prop))
-        .await?
+        .await?;
+    if let Some(req) = &prop.calendar_data {
+        ctx.core
+            .shape_calendar_data(g.collection(), req, None, &mut fetched)?;
+    }
+    let found: HashMap<String, FetchedObject> = fetched
         .into_iter()
         .map(|o| (o.meta.name.clone(), o))
         .collect();

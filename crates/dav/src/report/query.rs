@@ -1,55 +1,22 @@
-//! calendar-query (RFC 4791 §7.8), first stage: filters on the component type only.
-//!
-//! Time ranges, property and parameter filters need the recurrence engine and instance
-//! index of the next milestone; until then they are refused with `CALDAV:supported-filter`
-//! rather than answered wrongly.
+//! calendar-query (RFC 4791 §7.8): the members matching a filter, evaluated by core.
 
 use axum::response::Response;
-use http::StatusCode;
-use kairos_core::Granted;
-use kairos_dav_proto::{CalendarQuery, CompFilter, MultistatusWriter, Precondition, names};
-use kairos_store::{CollectionKind, ComponentKind};
+use kairos_core::{Granted, QueryZone};
+use kairos_dav_proto::{CalendarQuery, MultistatusWriter};
+use kairos_store::CollectionKind;
 
-use crate::error::{DavError, DavResult};
+use crate::error::DavResult;
 use crate::methods::multistatus;
 use crate::paths::push_member;
-use crate::properties::{Target, granted_href, propstats};
+use crate::properties::{Target, granted_href, needs_data, needs_dead, propstats};
 use crate::request::Ctx;
 
-/// What a supported filter selects.
-enum Selection {
-    /// Every calendar object.
-    All,
-    /// Objects of one component type.
-    Kind(ComponentKind),
-    /// Nothing can match (e.g. a component type that does not exist).
-    Nothing,
-}
-
-fn unsupported_filter() -> DavError {
-    DavError::Condition(
-        StatusCode::FORBIDDEN,
-        Precondition::new(names::SUPPORTED_FILTER),
-    )
-}
-
-fn plain(f: &CompFilter) -> bool {
-    !f.is_not_defined && f.time_range.is_none() && f.prop_filters.is_empty()
-}
-
-fn selection(filter: &CompFilter) -> DavResult<Selection> {
-    if !plain(filter) {
-        return Err(unsupported_filter());
-    }
-    match filter.comp_filters.as_slice() {
-        [] => Ok(Selection::All),
-        [inner] if plain(inner) && inner.comp_filters.is_empty() => {
-            Ok(match ComponentKind::from_name(&inner.name) {
-                Some(kind) => Selection::Kind(kind),
-                None => Selection::Nothing,
-            })
-        }
-        _ => Err(unsupported_filter()),
+/// The query's time zone for floating times (`C:timezone` or RFC 7809 `C:timezone-id`).
+fn query_zone(query: &CalendarQuery) -> Option<QueryZone> {
+    match (&query.timezone_id, &query.timezone) {
+        (Some(id), _) => Some(QueryZone::Id(id.clone())),
+        (None, Some(text)) => Some(QueryZone::Definition(text.clone())),
+        (None, None) => None,
     }
 }
 
@@ -63,24 +30,35 @@ pub(crate) async fn calendar_query(
     if g.collection().kind != CollectionKind::Calendar {
         return Err(super::unsupported());
     }
-    let selection = selection(&query.filter)?;
     let reader = g.reader();
-    let objects = match selection {
-        Selection::Nothing => Vec::new(),
-        _ => ctx.core.objects_with_data(&reader).await?,
-    };
+    let zone = query_zone(query);
+    let mut objects = ctx
+        .core
+        .query_calendar(
+            &reader,
+            &query.filter,
+            zone.as_ref(),
+            needs_data(&query.prop),
+        )
+        .await?;
+    if let Some(name) = only {
+        objects.retain(|o| o.meta.name == name);
+    }
+    if let Some(req) = &query.prop.calendar_data {
+        ctx.core
+            .shape_calendar_data(g.collection(), req, zone.as_ref(), &mut objects)?;
+    }
     let env = ctx.env();
     let base = granted_href(g);
-    let mut out = MultistatusWriter::new();
+    let mut out = MultistatusWriter::with_capacity(objects.len() * 1500);
     for object in &objects {
-        let wanted = match selection {
-            Selection::All => true,
-            Selection::Kind(k) => object.meta.component == Some(k),
-            Selection::Nothing => false,
+        let dead = if needs_dead(&query.prop) {
+            ctx.core
+                .object_dead_properties(&reader, &object.meta)
+                .await?
+        } else {
+            Vec::new()
         };
-        if !wanted || only.is_some_and(|n| n != object.meta.name) {
-            continue;
-        }
         let target = Target::Object {
             parent: g,
             meta: &object.meta,
@@ -88,7 +66,7 @@ pub(crate) async fn calendar_query(
         };
         out.response(
             &push_member(&base, &object.meta.name),
-            &propstats(&env, &target, &query.prop, &[]),
+            &propstats(&env, &target, &query.prop, &dead),
         );
     }
     Ok(multistatus(out.finish()))

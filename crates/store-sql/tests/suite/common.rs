@@ -131,6 +131,7 @@ pub fn event(name: &str, uid: &str) -> ObjectWrite {
         content_type: "text/calendar; charset=utf-8".to_owned(),
         uid: Some(uid.to_owned()),
         component: Some(ComponentKind::Event),
+        time_index: None,
     }
 }
 
@@ -143,6 +144,7 @@ pub fn file(name: &str, data: &[u8]) -> ObjectWrite {
         content_type: "application/octet-stream".to_owned(),
         uid: None,
         component: None,
+        time_index: None,
     }
 }
 

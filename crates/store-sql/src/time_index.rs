@@ -1,0 +1,221 @@
+//! The time index (`object_extents`, `object_instances`): written with the object in the
+//! same transaction, read by time-range queries as a prefilter.
+
+use kairos_store::{
+    CollectionId, ComponentKind, FAR_FUTURE, FAR_PAST, IndexedInstance, ObjectId, RangeCandidate,
+    StaleIndex, StoreResult, TimeIndex, Timestamp,
+};
+use sqlx::{AnyConnection, Executor};
+
+use crate::error::db_err;
+use crate::row::{get, get_id, id_text};
+
+const DAY_MS: i64 = 86_400_000;
+
+/// Longest envelope of span classes 0 and 1; class 2 holds everything longer.
+const CLASS_WIDTHS: [i64; 2] = [2 * DAY_MS, 35 * DAY_MS];
+
+/// Rows per multi-row INSERT (six parameters each; far below both engines' limits).
+const INSERT_BATCH: usize = 500;
+
+fn span_class(i: &IndexedInstance) -> i16 {
+    let width = i.hi.saturating_sub(i.lo);
+    match CLASS_WIDTHS.iter().position(|&w| width <= w) {
+        Some(0) => 0,
+        Some(_) => 1,
+        None => 2,
+    }
+}
+
+/// Replaces the object's index rows with `index` (or removes them when `None`).
+pub(crate) async fn write(
+    conn: &mut AnyConnection,
+    object: ObjectId,
+    collection: CollectionId,
+    index: Option<&TimeIndex>,
+) -> StoreResult<()> {
+    let id = id_text(object.0);
+    sqlx::query("DELETE FROM object_instances WHERE object_id = $1")
+        .bind(id.as_str())
+        .execute(&mut *conn)
+        .await
+        .map_err(db_err)?;
+    let Some(index) = index else {
+        sqlx::query("DELETE FROM object_extents WHERE object_id = $1")
+            .bind(id.as_str())
+            .execute(&mut *conn)
+            .await
+            .map_err(db_err)?;
+        return Ok(());
+    };
+    let coll = id_text(collection.0);
+    sqlx::query(
+        "INSERT INTO object_extents \
+         (object_id, collection_id, first_start, last_end, indexed_until, horizon) \
+         VALUES ($1, $2, $3, $4, $5, $6) \
+         ON CONFLICT (object_id) DO UPDATE SET collection_id = excluded.collection_id, \
+         first_start = excluded.first_start, last_end = excluded.last_end, \
+         indexed_until = excluded.indexed_until, horizon = excluded.horizon",
+    )
+    .bind(id.as_str())
+    .bind(coll.as_str())
+    .bind(index.first)
+    .bind(index.last)
+    .bind(index.indexed_until)
+    .bind(index.horizon)
+    .execute(&mut *conn)
+    .await
+    .map_err(db_err)?;
+    for batch in index.instances.chunks(INSERT_BATCH) {
+        let mut sql = String::from(
+            "INSERT INTO object_instances \
+             (object_id, collection_id, span_class, lo, hi, exact) VALUES ",
+        );
+        for i in 0..batch.len() {
+            let p = i * 6;
+            if i > 0 {
+                sql.push_str(", ");
+            }
+            sql.push_str(&format!(
+                "(${}, ${}, ${}, ${}, ${}, ${})",
+                p + 1,
+                p + 2,
+                p + 3,
+                p + 4,
+                p + 5,
+                p + 6
+            ));
+        }
+        let mut q = sqlx::query(&sql);
+        for inst in batch {
+            q = q
+                .bind(id.as_str())
+                .bind(coll.as_str())
+                .bind(span_class(inst))
+                .bind(inst.lo)
+                .bind(inst.hi)
+                .bind(i16::from(inst.exact));
+        }
+        q.execute(&mut *conn).await.map_err(db_err)?;
+    }
+    Ok(())
+}
+
+/// Follows an object moved to another collection.
+pub(crate) async fn move_to(
+    conn: &mut AnyConnection,
+    object: ObjectId,
+    collection: CollectionId,
+) -> StoreResult<()> {
+    for table in ["object_extents", "object_instances"] {
+        sqlx::query(&format!(
+            "UPDATE {table} SET collection_id = $2 WHERE object_id = $1"
+        ))
+        .bind(id_text(object.0))
+        .bind(id_text(collection.0))
+        .execute(&mut *conn)
+        .await
+        .map_err(db_err)?;
+    }
+    Ok(())
+}
+
+/// The prefilter: one statement, a range scan per span class plus the objects whose
+/// materialisation stops before the range ends.
+pub(crate) async fn in_range<'c, E>(
+    ex: E,
+    collection: CollectionId,
+    component: ComponentKind,
+    start: Option<Timestamp>,
+    end: Option<Timestamp>,
+) -> StoreResult<Vec<RangeCandidate>>
+where
+    E: Executor<'c, Database = sqlx::Any>,
+{
+    // $2 = range start, $3 = range end; confirmed rows satisfy the exact half-open test
+    // (an instant overlaps a range that contains it, RFC 4791 §9.9).
+    const CONFIRMED: &str = "CAST(CASE WHEN exact = 1 AND lo < $3 AND (hi > $2 OR (lo = hi AND lo >= $2)) \
+                             THEN 1 ELSE 0 END AS BIGINT)";
+    let sql = format!(
+        "SELECT o.name AS name, MAX(c.confirmed) AS confirmed FROM ( \
+         SELECT object_id, {CONFIRMED} AS confirmed FROM object_instances \
+           WHERE collection_id = $1 AND span_class = 0 AND lo >= $4 AND lo <= $3 AND hi >= $2 \
+         UNION ALL SELECT object_id, {CONFIRMED} AS confirmed FROM object_instances \
+           WHERE collection_id = $1 AND span_class = 1 AND lo >= $5 AND lo <= $3 AND hi >= $2 \
+         UNION ALL SELECT object_id, {CONFIRMED} AS confirmed FROM object_instances \
+           WHERE collection_id = $1 AND span_class = 2 AND lo <= $3 AND hi >= $2 \
+         UNION ALL SELECT object_id, CAST(0 AS BIGINT) AS confirmed FROM object_extents \
+           WHERE collection_id = $1 AND indexed_until < $3 \
+           AND (last_end IS NULL OR last_end >= $2) AND (first_start IS NULL OR first_start <= $3) \
+         ) c JOIN objects o ON o.id = c.object_id \
+         WHERE o.component = $6 GROUP BY o.name ORDER BY o.name"
+    );
+    let start = start.unwrap_or(FAR_PAST);
+    let end = end.unwrap_or(FAR_FUTURE);
+    let rows = sqlx::query(&sql)
+        .bind(id_text(collection.0))
+        .bind(start)
+        .bind(end)
+        .bind(start - CLASS_WIDTHS[0])
+        .bind(start - CLASS_WIDTHS[1])
+        .bind(component.code())
+        .fetch_all(ex)
+        .await
+        .map_err(db_err)?;
+    let mut out = rows
+        .iter()
+        .map(|r| {
+            let confirmed: i64 = get(r, "confirmed")?;
+            Ok(RangeCandidate {
+                name: get(r, "name")?,
+                confirmed: confirmed != 0,
+            })
+        })
+        .collect::<StoreResult<Vec<_>>>()?;
+    // Byte order on both engines (the database's collation may differ).
+    out.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(out)
+}
+
+/// Objects whose index aimed for a horizon before `before`, most overdue first.
+pub(crate) async fn stale<'c, E>(
+    ex: E,
+    before: Timestamp,
+    limit: u32,
+) -> StoreResult<Vec<StaleIndex>>
+where
+    E: Executor<'c, Database = sqlx::Any>,
+{
+    let rows = sqlx::query(
+        "SELECT o.id AS id, o.data AS data FROM object_extents e \
+         JOIN objects o ON o.id = e.object_id WHERE e.horizon < $1 \
+         ORDER BY e.horizon LIMIT $2",
+    )
+    .bind(before)
+    .bind(i64::from(limit))
+    .fetch_all(ex)
+    .await
+    .map_err(db_err)?;
+    rows.iter()
+        .map(|r| {
+            Ok(StaleIndex {
+                id: ObjectId(get_id(r, "id")?),
+                data: get(r, "data")?,
+            })
+        })
+        .collect()
+}
+
+/// The collection an object is in (for re-indexing by id).
+pub(crate) async fn collection_of(
+    conn: &mut AnyConnection,
+    object: ObjectId,
+) -> StoreResult<Option<CollectionId>> {
+    let row = sqlx::query("SELECT collection_id FROM objects WHERE id = $1")
+        .bind(id_text(object.0))
+        .fetch_optional(conn)
+        .await
+        .map_err(db_err)?;
+    row.map(|r| get_id(&r, "collection_id").map(CollectionId))
+        .transpose()
+}
