@@ -178,7 +178,7 @@ impl Kairos {
     }
 
     /// Attaches bodies to `metas`: cached ones from memory, the rest in one query.
-    async fn with_bodies(
+    pub(crate) async fn with_bodies(
         &self,
         collection: CollectionId,
         metas: Vec<ObjectMeta>,

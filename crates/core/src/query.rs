@@ -6,7 +6,7 @@ use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use kairos_ical::query::{CalendarDataRequest, CompFilter, FilterProblem, FreeBusy, QueryOptions};
 use kairos_ical::{ComponentKind, TimeRange};
-use kairos_store::{Collection, FetchedObject};
+use kairos_store::{Collection, FetchedObject, ObjectMeta};
 
 use crate::error::{Condition, CoreError, CoreResult};
 use crate::{Kairos, Reader};
@@ -141,14 +141,21 @@ impl Kairos {
                     .await?;
                 let (yes, maybe): (Vec<_>, Vec<_>) = candidates
                     .into_iter()
-                    .partition(|c| c.confirmed && plan.index_decides);
-                let names = |v: Vec<kairos_store::RangeCandidate>| -> Vec<String> {
-                    v.into_iter().map(|c| c.name).collect()
+                    .map(|c| (c.confirmed && plan.index_decides, c.meta))
+                    .partition(|(decided, _)| *decided);
+                let metas = |v: Vec<(bool, ObjectMeta)>| -> Vec<ObjectMeta> {
+                    v.into_iter().map(|(_, m)| m).collect()
                 };
-                let confirmed = self
-                    .objects_by_names(reader, &names(yes), with_data)
-                    .await?;
-                let to_check = self.objects_by_names(reader, &names(maybe), true).await?;
+                let collection = reader.collection().id;
+                let confirmed = if with_data {
+                    self.with_bodies(collection, metas(yes)).await?
+                } else {
+                    metas(yes)
+                        .into_iter()
+                        .map(|meta| FetchedObject { meta, data: None })
+                        .collect()
+                };
+                let to_check = self.with_bodies(collection, metas(maybe)).await?;
                 (confirmed, to_check)
             }
             _ => {
@@ -230,8 +237,8 @@ impl Kairos {
                 .store
                 .objects_in_range(reader.collection().id, kind, ms(range.start), ms(range.end))
                 .await?;
-            let names: Vec<String> = candidates.into_iter().map(|c| c.name).collect();
-            for object in self.objects_by_names(reader, &names, true).await? {
+            let metas = candidates.into_iter().map(|c| c.meta).collect();
+            for object in self.with_bodies(reader.collection().id, metas).await? {
                 let Some(data) = object.data.as_deref() else {
                     continue;
                 };

@@ -35,6 +35,12 @@ pub struct Settings {
     pub shutdown_grace_secs: u64,
     /// Days deletions stay in the sync log; older sync tokens must resynchronize.
     pub sync_retention_days: u64,
+    /// Days ahead recurring instances are materialised in the time index.
+    pub index_horizon_days: u64,
+    /// Most instances the time index holds per object.
+    pub index_max_instances: usize,
+    /// Most instances one query evaluates or expands per object.
+    pub max_query_instances: usize,
     /// Log filter (tracing `EnvFilter` syntax), e.g. `info` or `kairos_dav=debug`.
     pub log: String,
     /// Log format: `text` or `json`.
@@ -55,6 +61,9 @@ impl Default for Settings {
             auth_block_secs: 60,
             shutdown_grace_secs: 30,
             sync_retention_days: 90,
+            index_horizon_days: 732,
+            index_max_instances: 2000,
+            max_query_instances: 10_000,
             log: "info".into(),
             log_format: "text".into(),
         }
@@ -113,6 +122,10 @@ impl Settings {
         core.auth.max_failures = self.auth_max_failures.max(1);
         core.auth.block_duration = Duration::from_secs(self.auth_block_secs);
         core.sync_retention = Duration::from_secs(self.sync_retention_days.saturating_mul(86_400));
+        core.time_index.horizon =
+            Duration::from_secs(self.index_horizon_days.max(1).saturating_mul(86_400));
+        core.time_index.max_instances = self.index_max_instances.max(1);
+        core.max_query_instances = self.max_query_instances.max(1);
         core
     }
 }
@@ -131,6 +144,9 @@ Settings (TOML key = environment variable, default):
   auth_block_secs     KAIROS_AUTH_BLOCK_SECS      60
   shutdown_grace_secs KAIROS_SHUTDOWN_GRACE_SECS  30
   sync_retention_days KAIROS_SYNC_RETENTION_DAYS  90
+  index_horizon_days  KAIROS_INDEX_HORIZON_DAYS   732 (recurring instances indexed ahead)
+  index_max_instances KAIROS_INDEX_MAX_INSTANCES  2000 (per object; later ones evaluated)
+  max_query_instances KAIROS_MAX_QUERY_INSTANCES  10000 (per object and query)
   log                 KAIROS_LOG                  info
   log_format          KAIROS_LOG_FORMAT           text (or json)
 Sources, later ones winning: defaults, the TOML file (--config, or ./kairos.toml if present),

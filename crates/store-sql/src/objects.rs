@@ -23,6 +23,15 @@ macro_rules! meta_columns {
     };
 }
 
+/// [`meta_columns`] of the `objects` row aliased `o`.
+macro_rules! prefixed_meta_columns {
+    () => {
+        "o.id, o.collection_id, o.name, o.etag, o.content_type, o.size, o.created_at, \
+         o.modified_at, o.uid, o.component"
+    };
+}
+pub(crate) use prefixed_meta_columns;
+
 /// The largest `IN (…)` list sent in one statement. Both engines accept far more bound
 /// parameters (SQLite 32766, PostgreSQL 65535); this keeps a multiget of ~1000 names to
 /// one query.
@@ -71,8 +80,9 @@ where
     let sql = concat!(
         "SELECT ",
         crate::collections::aliased_columns!(),
-        ", o.id, o.collection_id, o.name, o.etag, o.content_type, o.size, o.created_at, \
-         o.modified_at, o.uid, o.component, o.data \
+        ", ",
+        prefixed_meta_columns!(),
+        ", o.data \
          FROM collections c JOIN objects o ON o.collection_id = c.id \
          WHERE c.owner_id = $1 AND c.path = $2 AND o.name = $3"
     );

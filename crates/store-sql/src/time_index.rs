@@ -137,7 +137,8 @@ where
     const CONFIRMED: &str = "CAST(CASE WHEN exact = 1 AND lo < $3 AND (hi > $2 OR (lo = hi AND lo >= $2)) \
                              THEN 1 ELSE 0 END AS BIGINT)";
     let sql = format!(
-        "SELECT o.name AS name, MAX(c.confirmed) AS confirmed FROM ( \
+        "SELECT {meta}, c.confirmed AS confirmed FROM objects o JOIN ( \
+         SELECT object_id, MAX(confirmed) AS confirmed FROM ( \
          SELECT object_id, {CONFIRMED} AS confirmed FROM object_instances \
            WHERE collection_id = $1 AND span_class = 0 AND lo >= $4 AND lo <= $3 AND hi >= $2 \
          UNION ALL SELECT object_id, {CONFIRMED} AS confirmed FROM object_instances \
@@ -147,8 +148,9 @@ where
          UNION ALL SELECT object_id, CAST(0 AS BIGINT) AS confirmed FROM object_extents \
            WHERE collection_id = $1 AND indexed_until < $3 \
            AND (last_end IS NULL OR last_end >= $2) AND (first_start IS NULL OR first_start <= $3) \
-         ) c JOIN objects o ON o.id = c.object_id \
-         WHERE o.component = $6 GROUP BY o.name ORDER BY o.name"
+         ) u GROUP BY object_id) c ON o.id = c.object_id \
+         WHERE o.component = $6",
+        meta = crate::objects::prefixed_meta_columns!()
     );
     let start = start.unwrap_or(FAR_PAST);
     let end = end.unwrap_or(FAR_FUTURE);
@@ -167,13 +169,13 @@ where
         .map(|r| {
             let confirmed: i64 = get(r, "confirmed")?;
             Ok(RangeCandidate {
-                name: get(r, "name")?,
+                meta: crate::objects::meta_from_row(r)?,
                 confirmed: confirmed != 0,
             })
         })
         .collect::<StoreResult<Vec<_>>>()?;
     // Byte order on both engines (the database's collation may differ).
-    out.sort_by(|a, b| a.name.cmp(&b.name));
+    out.sort_by(|a, b| a.meta.name.cmp(&b.meta.name));
     Ok(out)
 }
 

@@ -226,8 +226,8 @@ pub struct IndexedInstance {
 /// A calendar object a time-range prefilter found.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RangeCandidate {
-    /// Member name.
-    pub name: String,
+    /// The member (no bytes).
+    pub meta: ObjectMeta,
     /// An exact instance overlaps the range: the object matches without evaluation.
     pub confirmed: bool,
 }

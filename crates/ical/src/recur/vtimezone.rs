@@ -3,6 +3,10 @@
 //! the transitions of a TZif zone that jiff then resolves like any IANA zone (so gaps and
 //! folds follow the same rule everywhere).
 
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::sync::{LazyLock, Mutex};
+
 use jiff::civil::DateTime;
 use jiff::tz::TimeZone;
 
@@ -25,8 +29,52 @@ struct Onset {
     dst: bool,
 }
 
+/// Zones already built, by the VTIMEZONE's content. Most resources of a calendar carry
+/// the same few VTIMEZONEs, and building one (two centuries of onsets, a TZif image) costs
+/// far more than reading the event that uses it: measured as most of an `expand`.
+static BUILT: LazyLock<Mutex<HashMap<String, Option<NamedZone>>>> =
+    LazyLock::new(|| Mutex::new(HashMap::new()));
+
+/// A TZID and the zone it names.
+type NamedZone = (String, TimeZone);
+/// Distinct VTIMEZONEs remembered; past this the cache starts over (a bound, not an LRU:
+/// real deployments see a few dozen zones).
+const BUILT_LIMIT: usize = 512;
+
+/// The VTIMEZONE's properties and its observances' properties, without line numbers: two
+/// VTIMEZONEs with the same key define the same zone.
+fn content_key(tree: &Tree<'_>, vtimezone: &Component<'_>) -> String {
+    let mut key = String::new();
+    let observances = vtimezone.children.iter().filter_map(|&i| tree.comps.get(i));
+    for comp in std::iter::once(vtimezone).chain(observances) {
+        let _ = writeln!(key, "BEGIN:{}", comp.name);
+        for p in &comp.props {
+            key.push_str(p.name);
+            for param in &p.params {
+                let _ = write!(key, ";{}={}", param.name, param.values.join(","));
+            }
+            let _ = writeln!(key, ":{}", p.value);
+        }
+    }
+    key
+}
+
 /// The TZID and zone a VTIMEZONE defines; `None` when its observances give no offset.
 pub(crate) fn zone_of(tree: &Tree<'_>, vtimezone: &Component<'_>) -> Option<(String, TimeZone)> {
+    let key = content_key(tree, vtimezone);
+    if let Some(found) = BUILT.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
+        return found.clone();
+    }
+    let built = build_zone(tree, vtimezone);
+    let mut cache = BUILT.lock().unwrap_or_else(|e| e.into_inner());
+    if cache.len() >= BUILT_LIMIT {
+        cache.clear();
+    }
+    cache.insert(key, built.clone());
+    built
+}
+
+fn build_zone(tree: &Tree<'_>, vtimezone: &Component<'_>) -> Option<(String, TimeZone)> {
     let tzid = vtimezone.props_named("TZID").next()?.value;
     let mut onsets = Vec::new();
     let mut initial = None;
