@@ -300,3 +300,72 @@ async fn an_unbounded_rule_cannot_make_expansion_unbounded() {
         &r.text()[..r.text().len().min(400)]
     );
 }
+
+/// Objects stored before the index existed (migration 0002 marks them due, with no
+/// instances) are still answered by evaluation, and the re-indexing task indexes them
+/// once: afterwards nothing is due.
+#[tokio::test]
+async fn unindexed_objects_are_answered_and_then_reindexed() {
+    use kairos_store::{FAR_PAST, Store, TimeIndex};
+
+    let h = Harness::new().await;
+    put(
+        &h,
+        &format!("{CAL}old.ics"),
+        &event(
+            "old",
+            "DTSTART:20240102T100000Z\nDURATION:PT1H\nRRULE:FREQ=WEEKLY",
+        ),
+    )
+    .await;
+    // The state migration 0002 leaves an object stored before it in.
+    let now = jiff::Timestamp::now().as_millisecond();
+    let due = h.store.stale_indexes(now, 10).await.unwrap();
+    assert!(due.is_empty(), "a fresh write is indexed ahead");
+    let collection = h
+        .store
+        .collection_by_path(
+            h.store.user_by_name("alice").await.unwrap().unwrap().id,
+            "default",
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    let meta = h
+        .store
+        .object_meta(collection.id, "old.ics")
+        .await
+        .unwrap()
+        .unwrap();
+    let mut tx = h.store.begin().await.unwrap();
+    tx.set_time_index(
+        meta.id,
+        &TimeIndex {
+            first: None,
+            last: None,
+            indexed_until: Some(FAR_PAST),
+            horizon: 0,
+            instances: Vec::new(),
+        },
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+
+    let week = ("20240108T000000Z", "20240115T000000Z");
+    assert_eq!(found(&h, CAL, "VEVENT", week.0, week.1).await, ["old.ics"]);
+    assert!(
+        found(&h, CAL, "VEVENT", "20240102T110000Z", "20240109T100000Z")
+            .await
+            .is_empty()
+    );
+
+    assert_eq!(h.core.refresh_time_index(100).await.unwrap(), 1);
+    assert_eq!(h.core.refresh_time_index(100).await.unwrap(), 0);
+    assert_eq!(found(&h, CAL, "VEVENT", week.0, week.1).await, ["old.ics"]);
+    assert!(
+        found(&h, CAL, "VEVENT", "20240102T110000Z", "20240109T100000Z")
+            .await
+            .is_empty()
+    );
+}
