@@ -40,16 +40,13 @@ fn plan(filter: &CompFilter) -> Plan {
     let kind = defined().find_map(|f| ComponentKind::from_name(&f.name));
     let ranged =
         defined().find(|f| f.time_range.is_some() && ComponentKind::from_name(&f.name).is_some());
-    let index_decides = match (filter.comp_filters.as_slice(), ranged) {
-        ([only], Some(r)) => {
-            std::ptr::eq(only, r)
-                && filter.prop_filters.is_empty()
-                && filter.time_range.is_none()
-                && r.prop_filters.is_empty()
-                && r.comp_filters.is_empty()
-        }
-        _ => false,
-    };
+    // The index decides when the filter is nothing but one component's time range.
+    let index_decides = filter.prop_filters.is_empty()
+        && filter.time_range.is_none()
+        && matches!(filter.comp_filters.as_slice(), [only]
+            if ranged.is_some()
+                && only.prop_filters.is_empty()
+                && only.comp_filters.is_empty());
     Plan {
         kind: ranged
             .and_then(|r| ComponentKind::from_name(&r.name))

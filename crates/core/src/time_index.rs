@@ -124,10 +124,14 @@ impl Kairos {
             .store
             .stale_indexes(ms(now).saturating_add(half), batch)
             .await?;
+        // Computed before the transaction: on SQLite it holds the only writer.
+        let indexes: Vec<_> = due
+            .iter()
+            .map(|o| (o.id, index_of(&o.data, now, &self.config.time_index)))
+            .collect();
         let mut tx = self.store.begin().await?;
-        for object in &due {
-            let index = index_of(&object.data, now, &self.config.time_index);
-            tx.set_time_index(object.id, &index).await?;
+        for (id, index) in &indexes {
+            tx.set_time_index(*id, index).await?;
         }
         tx.commit().await?;
         Ok(due.len())

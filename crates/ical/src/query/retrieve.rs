@@ -247,12 +247,7 @@ fn expanded_instance(
         name: comp.name.clone(),
         written: comp.written.clone(),
         props,
-        children: comp
-            .children
-            .iter()
-            .filter_map(|&k| object.comp(k))
-            .map(|c| OutComp::kept(object, c))
-            .collect(),
+        children: OutComp::kept_children(object, comp),
     }
 }
 

@@ -53,13 +53,17 @@ impl OutComp {
             name: comp.name.clone(),
             written: comp.written.clone(),
             props: comp.props.iter().map(OutProp::kept).collect(),
-            children: comp
-                .children
-                .iter()
-                .filter_map(|&k| object.comp(k))
-                .map(|c| OutComp::kept(object, c))
-                .collect(),
+            children: OutComp::kept_children(object, comp),
         }
+    }
+
+    /// The sub-components of `comp`, each with everything in it, unchanged.
+    pub fn kept_children(object: &ParsedObject, comp: &Comp) -> Vec<OutComp> {
+        comp.children
+            .iter()
+            .filter_map(|&k| object.comp(k))
+            .map(|c| OutComp::kept(object, c))
+            .collect()
     }
 
     /// Writes the component, keeping only what `selection` asks for (everything when
