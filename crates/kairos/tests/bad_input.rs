@@ -458,13 +458,15 @@ fn no_request_makes_the_server_fail() {
             "{} {} {:?} {:?}: {} {}",
             method, path, hs, String::from_utf8_lossy(&body), r.status, String::from_utf8_lossy(&r.body)
         );
-        // XML answers are well-formed.
+        // XML answers the server writes are well-formed. GET is left out: it
+        // returns stored bytes as-is, and a plain WebDAV collection may hold
+        // any body under any content type the client chose.
         let is_xml = r
             .headers
             .get("content-type")
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.starts_with("application/xml"));
-        if is_xml && method != "HEAD" {
+        if is_xml && method != "HEAD" && method != "GET" {
             prop_assert!(xml::parse(&r.body).is_ok(), "{}", String::from_utf8_lossy(&r.body));
         }
     });
