@@ -59,9 +59,27 @@ TARGETS=("kairos=http://127.0.0.1:$KP/,alice,alice-pass"
          "xandikos=http://127.0.0.1:$XP/,alice,alice-pass")
 export STATIC_URL="http://127.0.0.1:$SP/event.ics"
 
+# compare.sh's run with scripts/bench_queries.py as the driver: the shared load.py plus
+# the free-busy and one-day etag scenarios it lacks.
+compare() { # size out [extra load.py args...]
+  local size=$1 out=$2; shift 2
+  local d; d=$(data "$size")
+  local args=()
+  for t in "${TARGETS[@]}"; do args+=(--target "$t"); done
+  [[ -n "${SCENARIOS:-}" ]] && args+=(--scenarios "$SCENARIOS")
+  mkdir -p "$out"
+  BENCH_DIR="$BENCH" python3 "$ROOT/scripts/bench_queries.py" run --data "$d" "${args[@]}" \
+    --static "$STATIC_URL" --out "$out" --work "$WORK/run-kairos-$size" \
+    --reps "${REPS:-3}" --duration "${DURATION:-10}" --warmup "${WARMUP:-2}" \
+    --concurrency "${CONC:-16}" --threads "${THREADS:-1}" \
+    --upload-timeout "${UPLOAD_TIMEOUT:-3600}" --max-minutes "${MAX_MINUTES:-240}" "$@" \
+    2> >(tee "$out/log.txt" >&2)
+  echo "$out/results.md"
+}
+
 run_small() {
   start_kairos; fresh_peers
-  OUT="$BENCH/results/kairos-small" "$BENCH/compare.sh" small "${TARGETS[@]}"
+  compare small "$BENCH/results/kairos-small"
 }
 
 run_medium() {
@@ -70,8 +88,7 @@ run_medium() {
   "$BENCH/peers.sh" seed radicale "$RP" "$d"
   "$BENCH/peers.sh" seed xandikos "$XP" "$d"
   # --reuse keeps the seeded peer calendars; Kairos starts empty and is uploaded by PUT.
-  OUT="$BENCH/results/kairos-medium" MAX_MINUTES=${MAX_MINUTES:-120} EXTRA="--reuse ${EXTRA:-}" \
-    "$BENCH/compare.sh" medium "${TARGETS[@]}"
+  MAX_MINUTES=${MAX_MINUTES:-120} compare medium "$BENCH/results/kairos-medium" --reuse
 }
 
 case "$WHAT" in

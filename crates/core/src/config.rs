@@ -21,6 +21,8 @@ pub struct CoreConfig {
     pub time_index: crate::TimeIndexConfig,
     /// Most instances one query evaluates per object (expansion cap).
     pub max_query_instances: usize,
+    /// How background job workers behave.
+    pub worker: crate::WorkerConfig,
 }
 
 impl Default for CoreConfig {
@@ -34,6 +36,7 @@ impl Default for CoreConfig {
             cache: crate::CacheLimits::default(),
             time_index: crate::TimeIndexConfig::default(),
             max_query_instances: 10_000,
+            worker: crate::WorkerConfig::default(),
         }
     }
 }

@@ -14,6 +14,7 @@ mod conditions;
 pub mod config;
 mod error;
 mod home;
+pub mod jobs;
 mod objects;
 mod props;
 mod query;
@@ -33,6 +34,7 @@ pub use collections::NewCollection;
 pub use conditions::{Conditions, EtagMatch};
 pub use config::{AuthConfig, CoreConfig};
 pub use error::{Condition, CoreError, CoreResult, PropertyError, ResourceLocation};
+pub use jobs::{JobFailure, JobHandler, JobHandlers, WorkerConfig};
 pub use objects::{Members, PutOutcome};
 pub use props::{LiveProperty, PropChange};
 pub use query::QueryZone;
@@ -70,6 +72,11 @@ impl Kairos {
     /// Whether the database answers (readiness probe).
     pub async fn ready(&self) -> CoreResult<()> {
         Ok(self.store.ping().await?)
+    }
+
+    /// Database connections in use (for metrics).
+    pub fn pool_usage(&self) -> kairos_store::PoolUsage {
+        self.store.pool_usage()
     }
 }
 

@@ -41,6 +41,9 @@ pub enum Command {
         /// Address and port to listen on.
         #[arg(long, env = "KAIROS_LISTEN")]
         listen: Option<String>,
+        /// What this process does: all (default), front (requests) or worker (jobs).
+        #[arg(long, env = "KAIROS_ROLE", value_enum)]
+        role: Option<crate::settings::Role>,
     },
     /// Manage users.
     User {
@@ -84,6 +87,10 @@ pub async fn open_store(settings: &Settings) -> anyhow::Result<kairos_store_sql:
     let url = settings.database_url()?;
     let mut config = kairos_store_sql::StoreConfig::new(url);
     config.max_connections = settings.db_max_connections;
+    config.statement_timeout = (settings.db_statement_timeout_ms > 0)
+        .then(|| std::time::Duration::from_millis(settings.db_statement_timeout_ms));
+    config.acquire_timeout =
+        std::time::Duration::from_secs(settings.db_acquire_timeout_secs.max(1));
     let store = kairos_store_sql::SqlStore::connect(&config)
         .await
         .context("opening the database")?;
@@ -93,12 +100,13 @@ pub async fn open_store(settings: &Settings) -> anyhow::Result<kairos_store_sql:
 
 /// Runs a parsed command line.
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
-    let listen = match &cli.command {
-        Command::Serve { listen } => listen.clone(),
-        _ => None,
+    let (listen, role) = match &cli.command {
+        Command::Serve { listen, role } => (listen.clone(), *role),
+        _ => (None, None),
     };
     let overrides = Overrides {
         listen,
+        role,
         data_dir: cli.global.data_dir.clone(),
         database_url: cli.global.database_url.clone(),
     };

@@ -9,7 +9,7 @@ use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::get;
-use kairos_core::Kairos;
+use kairos_core::{JobHandlers, Kairos};
 use tokio::sync::watch;
 use tracing_subscriber::EnvFilter;
 
@@ -39,19 +39,30 @@ async fn readyz(State(core): State<Arc<Kairos>>) -> (StatusCode, &'static str) {
     }
 }
 
-/// The whole HTTP application over one core.
+/// The whole HTTP application over one core: calendars (unless the role is `worker`),
+/// health, readiness and metrics.
 pub fn app(core: Arc<Kairos>, settings: &Settings) -> Router {
-    let dav = kairos_dav::router(
-        core.clone(),
-        kairos_dav::DavConfig {
-            max_body_size: settings.max_body_size,
-        },
-    );
-    Router::new()
+    let mut router = Router::new()
         .route("/healthz", get(healthz))
-        .route("/readyz", get(readyz))
-        .with_state(core)
-        .merge(dav)
+        .route("/readyz", get(readyz));
+    if settings.metrics {
+        router = router.route("/metrics", get(crate::metrics::scrape));
+    }
+    let mut router = router.with_state(core.clone());
+    if settings.role.serves() {
+        router = router.merge(kairos_dav::router(
+            core,
+            kairos_dav::DavConfig {
+                max_body_size: settings.max_body_size,
+            },
+        ));
+    }
+    if settings.metrics {
+        // Touch the recorder before the first request so /metrics always has one.
+        crate::metrics::recorder();
+        router = router.layer(axum::middleware::from_fn(crate::metrics::track));
+    }
+    router
         .layer(
             tower_http::trace::TraceLayer::new_for_http()
                 .make_span_with(
@@ -63,42 +74,6 @@ pub fn app(core: Arc<Kairos>, settings: &Settings) -> Router {
                 ),
         )
         .layer(tower_http::catch_panic::CatchPanicLayer::new())
-}
-
-/// Hourly: forget sync deletions older than the retention period.
-async fn prune_sync_history(core: Arc<Kairos>) {
-    let mut every = tokio::time::interval(Duration::from_secs(3600));
-    loop {
-        every.tick().await;
-        match core.prune_sync_history(core.config().sync_retention).await {
-            Ok(0) => {}
-            Ok(n) => tracing::info!(dropped = n, "pruned old sync deletions"),
-            Err(e) => tracing::warn!(error = %e, "pruning sync deletions failed"),
-        }
-    }
-}
-
-/// Hourly (and at start): re-index objects whose instance index horizon comes near, in
-/// small batches so writers never wait long behind it.
-async fn refresh_time_index(core: Arc<Kairos>) {
-    let mut every = tokio::time::interval(Duration::from_secs(3600));
-    loop {
-        every.tick().await;
-        let mut total = 0;
-        loop {
-            match core.refresh_time_index(200).await {
-                Ok(0) => break,
-                Ok(n) => total += n,
-                Err(e) => {
-                    tracing::warn!(error = %e, "re-indexing failed");
-                    break;
-                }
-            }
-        }
-        if total > 0 {
-            tracing::info!(objects = total, "re-indexed calendar objects");
-        }
-    }
 }
 
 /// Resolves when SIGTERM or Ctrl-C arrives.
@@ -137,14 +112,17 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .with_context(|| format!("cannot listen on {addr}"))?;
-    tracing::info!(%addr, data_dir = %settings.data_dir.display(), "kairos listening");
+    tracing::info!(%addr, role = ?settings.role, data_dir = %settings.data_dir.display(), "kairos listening");
 
-    tokio::spawn(prune_sync_history(core.clone()));
-    tokio::spawn(refresh_time_index(core.clone()));
     let (stop_tx, mut stop_rx) = watch::channel(false);
+    let worker = settings.role.works().then(|| {
+        let core = core.clone();
+        let stop = stop_rx.clone();
+        tokio::spawn(async move { core.run_worker(JobHandlers::standard(), stop).await })
+    });
     let server = axum::serve(
         listener,
-        app(core, &settings).into_make_service_with_connect_info::<SocketAddr>(),
+        app(core.clone(), &settings).into_make_service_with_connect_info::<SocketAddr>(),
     )
     .with_graceful_shutdown(async move {
         shutdown_signal().await;
@@ -158,6 +136,14 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
             let _ = stop_rx.wait_for(|stopped| *stopped).await;
             tokio::time::sleep(grace).await;
         } => tracing::warn!("grace period over; abandoning remaining requests"),
+    }
+    if let Some(worker) = worker {
+        // The stop signal has been sent: the worker finishes the jobs it holds.
+        if tokio::time::timeout(grace, worker).await.is_err() {
+            tracing::warn!(
+                "grace period over; abandoning running jobs (their leases will run out)"
+            );
+        }
     }
     store.close().await;
     tracing::info!("stopped");

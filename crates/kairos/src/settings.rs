@@ -8,6 +8,31 @@ use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
 use serde::{Deserialize, Serialize};
 
+/// What a `kairos serve` process does.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// Serve requests and run background jobs (a single node).
+    #[default]
+    All,
+    /// Serve requests only (many nodes behind a load balancer).
+    Front,
+    /// Run background jobs only; HTTP answers just /healthz, /readyz and /metrics.
+    Worker,
+}
+
+impl Role {
+    /// Whether this role answers calendar requests.
+    pub fn serves(self) -> bool {
+        matches!(self, Role::All | Role::Front)
+    }
+
+    /// Whether this role runs background jobs.
+    pub fn works(self) -> bool {
+        matches!(self, Role::All | Role::Worker)
+    }
+}
+
 /// Everything `kairos` can be configured with. Each key is also `KAIROS_<KEY>` in the
 /// environment (e.g. `KAIROS_LISTEN`, `KAIROS_DATA_DIR`).
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -15,6 +40,8 @@ use serde::{Deserialize, Serialize};
 pub struct Settings {
     /// Address and port to listen on.
     pub listen: String,
+    /// What this process does: `all`, `front` or `worker`.
+    pub role: Role,
     /// Directory for the embedded database.
     pub data_dir: PathBuf,
     /// Database URL (`sqlite://…` or `postgres://…`); empty means SQLite in `data_dir`.
@@ -25,6 +52,14 @@ pub struct Settings {
     pub max_resource_size: usize,
     /// Database connections (readers on SQLite).
     pub db_max_connections: u32,
+    /// PostgreSQL statement timeout in milliseconds (0: none).
+    pub db_statement_timeout_ms: u64,
+    /// Seconds a request waits for a free database connection before failing (503).
+    pub db_acquire_timeout_secs: u64,
+    /// Background jobs a worker runs at once.
+    pub worker_batch: u32,
+    /// Serve Prometheus metrics at /metrics.
+    pub metrics: bool,
     /// Seconds a verified password stays cached.
     pub auth_cache_ttl_secs: u64,
     /// Failed sign-ins per user name or address before blocking.
@@ -51,11 +86,16 @@ impl Default for Settings {
     fn default() -> Self {
         Settings {
             listen: "127.0.0.1:8008".into(),
+            role: Role::All,
             data_dir: PathBuf::from("./kairos-data"),
             database_url: String::new(),
             max_body_size: 10 * 1024 * 1024,
             max_resource_size: 1024 * 1024,
             db_max_connections: 8,
+            db_statement_timeout_ms: 30_000,
+            db_acquire_timeout_secs: 30,
+            worker_batch: 8,
+            metrics: true,
             auth_cache_ttl_secs: 60,
             auth_max_failures: 10,
             auth_block_secs: 60,
@@ -76,6 +116,9 @@ pub struct Overrides {
     /// `--listen`
     #[serde(skip_serializing_if = "Option::is_none")]
     pub listen: Option<String>,
+    /// `--role`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub role: Option<Role>,
     /// `--data-dir`
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data_dir: Option<PathBuf>,
@@ -126,6 +169,7 @@ impl Settings {
             Duration::from_secs(self.index_horizon_days.max(1).saturating_mul(86_400));
         core.time_index.max_instances = self.index_max_instances.max(1);
         core.max_query_instances = self.max_query_instances.max(1);
+        core.worker.batch = self.worker_batch.max(1);
         core
     }
 }
@@ -134,11 +178,16 @@ impl Settings {
 pub const SETTINGS_HELP: &str = "\
 Settings (TOML key = environment variable, default):
   listen              KAIROS_LISTEN               127.0.0.1:8008
+  role                KAIROS_ROLE                 all (or front: requests only; worker: jobs only)
   data_dir            KAIROS_DATA_DIR             ./kairos-data
   database_url        KAIROS_DATABASE_URL         (SQLite in data_dir)
   max_body_size       KAIROS_MAX_BODY_SIZE        10485760 bytes
   max_resource_size   KAIROS_MAX_RESOURCE_SIZE    1048576 bytes
   db_max_connections  KAIROS_DB_MAX_CONNECTIONS   8
+  db_statement_timeout_ms KAIROS_DB_STATEMENT_TIMEOUT_MS 30000 (PostgreSQL; 0: none)
+  db_acquire_timeout_secs KAIROS_DB_ACQUIRE_TIMEOUT_SECS 30
+  worker_batch        KAIROS_WORKER_BATCH         8 (jobs run at once by a worker)
+  metrics             KAIROS_METRICS              true (Prometheus text at /metrics)
   auth_cache_ttl_secs KAIROS_AUTH_CACHE_TTL_SECS  60
   auth_max_failures   KAIROS_AUTH_MAX_FAILURES    10
   auth_block_secs     KAIROS_AUTH_BLOCK_SECS      60

@@ -2,7 +2,7 @@
 
 use kairos_store::{StoreError, StoreResult};
 use sqlx::migrate::{MigrateError, Migrator};
-use sqlx::{AnyPool, Connection};
+use sqlx::{AnyPool, Connection, Executor};
 
 use crate::config::Engine;
 use crate::error::db_err;
@@ -23,20 +23,34 @@ static MIGRATOR: Migrator = sqlx::migrate!("./migrations");
 ///   transaction (each migration becomes a savepoint in it): the first process holds the
 ///   write lock, the others wait for it (`busy_timeout`) and then see the migrations
 ///   applied. Either everything commits or nothing does.
+///
+/// On PostgreSQL the migrating connection runs without the pool's `statement_timeout`
+/// (building an index on a big table may take longer) and is closed afterwards rather
+/// than pooled, so no request ever runs without the timeout.
 pub(crate) async fn run(pool: &AnyPool, engine: Engine) -> StoreResult<()> {
-    let mut conn = pool.acquire().await.map_err(db_err)?;
+    let conn = pool.acquire().await.map_err(db_err)?;
     let result = match engine {
-        Engine::Postgres => MIGRATOR.run_direct(&mut *conn).await,
-        Engine::Sqlite => sqlite_locked(&mut conn).await,
-    };
-    match result {
-        Ok(()) => Ok(()),
-        Err(err) => {
-            // Ends the session (and with it any advisory lock) instead of pooling it.
-            let _ = conn.detach().close().await;
-            Err(StoreError::Backend(format!("migration failed: {err}")))
+        Engine::Postgres => {
+            let mut conn = conn.detach();
+            let result = match conn.execute("SET statement_timeout = 0").await {
+                Ok(_) => MIGRATOR.run_direct(&mut conn).await,
+                Err(e) => Err(MigrateError::Execute(e)),
+            };
+            // Also ends the session's advisory lock, even when sqlx left it held after a
+            // failed migration.
+            let _ = conn.close().await;
+            result
         }
-    }
+        Engine::Sqlite => {
+            let mut conn = conn;
+            let result = sqlite_locked(&mut conn).await;
+            if result.is_err() {
+                let _ = conn.detach().close().await;
+            }
+            result
+        }
+    };
+    result.map_err(|err| StoreError::Backend(format!("migration failed: {err}")))
 }
 
 async fn sqlite_locked(conn: &mut sqlx::AnyConnection) -> Result<(), MigrateError> {

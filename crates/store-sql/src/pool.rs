@@ -23,6 +23,8 @@ pub(crate) struct Pools {
     pub(crate) reader: AnyPool,
     /// Write transactions (one connection on SQLite; the reader pool on PostgreSQL).
     pub(crate) writer: AnyPool,
+    /// Whether `writer` is a pool of its own (file-backed SQLite).
+    pub(crate) separate_writer: bool,
 }
 
 /// Opens the pools described by `config`.
@@ -40,6 +42,7 @@ pub(crate) async fn open(config: &StoreConfig) -> StoreResult<Pools> {
                 engine,
                 reader: pool.clone(),
                 writer: pool,
+                separate_writer: false,
             })
         }
         Engine::Sqlite if is_sqlite_memory(&config.url) => {
@@ -56,6 +59,7 @@ pub(crate) async fn open(config: &StoreConfig) -> StoreResult<Pools> {
                 engine,
                 reader: pool.clone(),
                 writer: pool,
+                separate_writer: false,
             })
         }
         Engine::Sqlite => {
@@ -76,6 +80,7 @@ pub(crate) async fn open(config: &StoreConfig) -> StoreResult<Pools> {
                 engine,
                 reader,
                 writer,
+                separate_writer: true,
             })
         }
     }

@@ -1,17 +1,22 @@
 //! [`SqlStore`]: the [`Store`] over the pools.
 
+use std::sync::Arc;
+
 use async_trait::async_trait;
 use kairos_store::{
-    Collection, CollectionId, ComponentKind, DeadProperty, FetchedObject, MemberChange, ObjectId,
-    ObjectMeta, PropOwner, RangeCandidate, StaleIndex, Store, StoreResult, StoredObject, Timestamp,
-    User, UserId, WriteTx,
+    ClaimedJob, Collection, CollectionId, ComponentKind, DeadProperty, FetchedObject, JobId,
+    JobOutcome, JobRecord, MemberChange, ObjectId, ObjectMeta, PoolUsage, PropOwner, QueueDepth,
+    RangeCandidate, Signal, StaleIndex, Store, StoreResult, StoredObject, Timestamp, User, UserId,
+    WriteTx,
 };
+use tokio::sync::broadcast;
 
 use crate::config::{Engine, StoreConfig};
 use crate::error::db_err;
 use crate::pool::{self, Pools};
+use crate::signals::SignalHub;
 use crate::tx::SqlWriteTx;
-use crate::{changes, collections, migrate, objects, properties, users};
+use crate::{changes, collections, jobs, migrate, objects, properties, users};
 
 /// The SQL store: SQLite or PostgreSQL through one code path.
 ///
@@ -22,6 +27,7 @@ use crate::{changes, collections, migrate, objects, properties, users};
 #[derive(Clone, Debug)]
 pub struct SqlStore {
     pools: Pools,
+    signals: Arc<SignalHub>,
 }
 
 impl SqlStore {
@@ -30,7 +36,8 @@ impl SqlStore {
     pub async fn connect(config: &StoreConfig) -> StoreResult<SqlStore> {
         let pools = pool::open(config).await?;
         tracing::debug!(engine = ?pools.engine, "store connected");
-        Ok(SqlStore { pools })
+        let signals = SignalHub::new(pools.engine, &config.url);
+        Ok(SqlStore { pools, signals })
     }
 
     /// Brings the schema up to date. Idempotent, and safe when several nodes start at
@@ -184,7 +191,7 @@ impl Store for SqlStore {
             Engine::Postgres => self.pools.writer.begin().await,
         }
         .map_err(db_err)?;
-        Ok(Box::new(SqlWriteTx::new(tx)))
+        Ok(Box::new(SqlWriteTx::new(tx, self.signals.clone())))
     }
 
     async fn ping(&self) -> StoreResult<()> {
@@ -193,5 +200,51 @@ impl Store for SqlStore {
             .await
             .map_err(db_err)?;
         Ok(())
+    }
+
+    async fn claim_jobs(
+        &self,
+        limit: u32,
+        lease_ms: i64,
+        now: Timestamp,
+    ) -> StoreResult<Vec<ClaimedJob>> {
+        jobs::claim(&self.pools.writer, self.pools.engine, limit, lease_ms, now).await
+    }
+
+    async fn finish_job(
+        &self,
+        job: &ClaimedJob,
+        outcome: &JobOutcome,
+        now: Timestamp,
+    ) -> StoreResult<bool> {
+        jobs::finish(&self.pools.writer, job, outcome, now).await
+    }
+
+    async fn job(&self, id: JobId) -> StoreResult<Option<JobRecord>> {
+        jobs::get_one(&self.pools.reader, id).await
+    }
+
+    async fn queue_depth(&self) -> StoreResult<QueueDepth> {
+        jobs::depth(&self.pools.reader).await
+    }
+
+    async fn signals(&self) -> StoreResult<broadcast::Receiver<Signal>> {
+        self.signals.subscribe().await
+    }
+
+    fn pool_usage(&self) -> PoolUsage {
+        let reader = &self.pools.reader;
+        let mut usage = PoolUsage {
+            open: reader.size(),
+            idle: u32::try_from(reader.num_idle()).unwrap_or(u32::MAX),
+            max: reader.options().get_max_connections(),
+        };
+        if self.pools.separate_writer {
+            let writer = &self.pools.writer;
+            usage.open += writer.size();
+            usage.idle += u32::try_from(writer.num_idle()).unwrap_or(u32::MAX);
+            usage.max += writer.options().get_max_connections();
+        }
+        usage
     }
 }

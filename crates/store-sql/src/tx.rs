@@ -14,16 +14,19 @@
 //! first, then write) on both engines.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use async_trait::async_trait;
 use kairos_store::{
-    Collection, CollectionId, CollectionProps, DeadProperty, ObjectId, ObjectMeta, ObjectWrite,
-    PropOwner, StoreResult, StoredObject, TimeIndex, Timestamp, User, UserId, WriteTx,
+    Collection, CollectionId, CollectionProps, DeadProperty, JobId, NewJob, ObjectId, ObjectMeta,
+    ObjectWrite, PropOwner, Signal, StoreResult, StoredObject, TimeIndex, Timestamp, User, UserId,
+    WriteTx,
 };
 use sqlx::{Any, AnyConnection, Transaction};
 
 use crate::error::db_err;
-use crate::{changes, collections, objects, properties, users};
+use crate::signals::SignalHub;
+use crate::{changes, collections, jobs, objects, properties, users};
 
 /// An open write transaction of a [`crate::SqlStore`].
 pub(crate) struct SqlWriteTx {
@@ -31,6 +34,9 @@ pub(crate) struct SqlWriteTx {
     /// Collections this transaction has bumped (and so locked), with the values their row
     /// must end up with.
     bumped: HashMap<CollectionId, Bumped>,
+    /// Whether a job was enqueued (workers are told on commit).
+    queued_job: bool,
+    signals: Arc<SignalHub>,
 }
 
 /// The pending sequence state of one locked collection.
@@ -42,11 +48,29 @@ struct Bumped {
 }
 
 impl SqlWriteTx {
-    pub(crate) fn new(tx: Transaction<'static, Any>) -> SqlWriteTx {
+    pub(crate) fn new(tx: Transaction<'static, Any>, signals: Arc<SignalHub>) -> SqlWriteTx {
         SqlWriteTx {
             tx,
             bumped: HashMap::new(),
+            queued_job: false,
+            signals,
         }
+    }
+
+    /// What this transaction tells other nodes when it commits.
+    fn signals_to_send(&self) -> Vec<Signal> {
+        let mut out: Vec<Signal> = self
+            .bumped
+            .iter()
+            .map(|(id, b)| Signal::Changed {
+                collection: *id,
+                seq: b.seq,
+            })
+            .collect();
+        if self.queued_job {
+            out.push(Signal::JobQueued);
+        }
+        out
     }
 
     fn conn(&mut self) -> &mut AnyConnection {
@@ -229,8 +253,23 @@ impl WriteTx for SqlWriteTx {
         properties::remove(self.conn(), owner, namespace, name).await
     }
 
+    async fn enqueue_job(&mut self, job: &NewJob, now: Timestamp) -> StoreResult<Option<JobId>> {
+        let id = jobs::enqueue(self.conn(), job, now).await?;
+        self.queued_job |= id.is_some();
+        Ok(id)
+    }
+
+    async fn prune_jobs(&mut self, before: Timestamp) -> StoreResult<u64> {
+        jobs::prune(self.conn(), before).await
+    }
+
     async fn commit(mut self: Box<Self>) -> StoreResult<()> {
         self.flush_seqs().await?;
-        self.tx.commit().await.map_err(db_err)
+        let signals = self.signals_to_send();
+        self.signals.notify_in_tx(&mut self.tx, &signals).await?;
+        let hub = self.signals.clone();
+        self.tx.commit().await.map_err(db_err)?;
+        hub.committed(signals);
+        Ok(())
     }
 }

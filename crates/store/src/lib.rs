@@ -8,7 +8,9 @@ use async_trait::async_trait;
 pub use kairos_ical::{ComponentKind, ComponentSet};
 use uuid::Uuid;
 
+mod jobs;
 mod types;
+pub use jobs::*;
 pub use types::*;
 
 /// Errors a store can report. Backend details are flattened to text: domain code never
@@ -127,6 +129,44 @@ pub trait Store: Send + Sync + 'static {
 
     /// Lightweight check that the database answers (readiness).
     async fn ping(&self) -> StoreResult<()>;
+
+    /// Claims up to `limit` due jobs for `lease_ms` milliseconds: queued ones whose time
+    /// has come, and running ones whose lease ran out (their worker died). Several
+    /// workers claiming at once never get the same job. A job whose lease ran out on its
+    /// last attempt turns dead instead of running again.
+    async fn claim_jobs(
+        &self,
+        limit: u32,
+        lease_ms: i64,
+        now: Timestamp,
+    ) -> StoreResult<Vec<ClaimedJob>>;
+    /// Records what became of a claimed job; a no-op (false) when the claim is no longer
+    /// the job's current one.
+    async fn finish_job(
+        &self,
+        job: &ClaimedJob,
+        outcome: &JobOutcome,
+        now: Timestamp,
+    ) -> StoreResult<bool>;
+    /// One job as stored.
+    async fn job(&self, id: JobId) -> StoreResult<Option<JobRecord>>;
+    /// Jobs per open state.
+    async fn queue_depth(&self) -> StoreResult<QueueDepth>;
+    /// Signals of changes committed from now on, by any node sharing the database.
+    async fn signals(&self) -> StoreResult<tokio::sync::broadcast::Receiver<Signal>>;
+    /// Connections in use and idle, for metrics.
+    fn pool_usage(&self) -> PoolUsage;
+}
+
+/// How the database connection pool is used right now.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PoolUsage {
+    /// Connections open.
+    pub open: u32,
+    /// Of those, idle.
+    pub idle: u32,
+    /// Most allowed.
+    pub max: u32,
 }
 
 /// A write transaction. Every method runs inside it; nothing is visible to others until
@@ -239,6 +279,12 @@ pub trait WriteTx: Send {
         namespace: &str,
         name: &str,
     ) -> StoreResult<()>;
+
+    /// Puts a job on the queue when this transaction commits; `None` when a job with the
+    /// same dedupe key already exists.
+    async fn enqueue_job(&mut self, job: &NewJob, now: Timestamp) -> StoreResult<Option<JobId>>;
+    /// Forgets finished jobs (done, or dead) last touched before `before`.
+    async fn prune_jobs(&mut self, before: Timestamp) -> StoreResult<u64>;
 
     /// Makes every change of this transaction durable and visible.
     async fn commit(self: Box<Self>) -> StoreResult<()>;

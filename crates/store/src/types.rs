@@ -38,6 +38,10 @@ id_type!(
     /// Identifies a member resource (calendar object or plain file).
     ObjectId
 );
+id_type!(
+    /// Identifies a background job.
+    JobId
+);
 
 /// A person who can sign in.
 #[derive(Clone, Debug, PartialEq, Eq)]

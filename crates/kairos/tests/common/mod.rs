@@ -137,6 +137,11 @@ impl Harness {
         }
     }
 
+    /// The URL of this harness's database (for a second node on the same data).
+    pub fn database_url(&self) -> &str {
+        &self._db.url
+    }
+
     /// One request through the router.
     pub async fn request(
         &self,

@@ -7,6 +7,7 @@ mod changes;
 mod collections;
 mod common;
 mod concurrency;
+mod jobs;
 mod objects;
 mod properties;
 mod scale;

@@ -1,0 +1,129 @@
+//! Prometheus metrics at `/metrics`: requests by method and status class with their
+//! latencies, database pool use and job queue depth.
+
+use std::sync::{Arc, OnceLock};
+use std::time::Instant;
+
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, Method, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use kairos_core::Kairos;
+use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
+
+/// Methods counted under their own name; anything else is `OTHER`, so a client sending
+/// made-up methods cannot grow the label set without bound.
+const KNOWN_METHODS: [&str; 17] = [
+    "GET",
+    "HEAD",
+    "PUT",
+    "POST",
+    "DELETE",
+    "OPTIONS",
+    "PATCH",
+    "PROPFIND",
+    "PROPPATCH",
+    "MKCOL",
+    "MKCALENDAR",
+    "COPY",
+    "MOVE",
+    "REPORT",
+    "LOCK",
+    "UNLOCK",
+    "ACL",
+];
+
+/// Latency buckets in seconds: sub-millisecond cache hits up to slow reports.
+const BUCKETS: [f64; 14] = [
+    0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
+];
+
+/// The process-wide recorder: metrics macros report to one global recorder, so it is
+/// installed once however many apps a process builds (tests build many).
+pub fn recorder() -> &'static PrometheusHandle {
+    static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
+    HANDLE.get_or_init(|| {
+        let recorder = PrometheusBuilder::new()
+            .set_buckets(&BUCKETS)
+            .map(PrometheusBuilder::build_recorder)
+            .unwrap_or_else(|_| PrometheusBuilder::new().build_recorder());
+        let handle = recorder.handle();
+        // Another recorder already installed (an embedding program's) keeps working;
+        // ours then only renders what it recorded, which is nothing.
+        let _ = metrics::set_global_recorder(recorder);
+        handle
+    })
+}
+
+fn method_label(method: &Method) -> &'static str {
+    KNOWN_METHODS
+        .iter()
+        .find(|m| **m == method.as_str())
+        .copied()
+        .unwrap_or("OTHER")
+}
+
+/// Middleware: counts each request and records its latency.
+pub async fn track(request: Request, next: Next) -> Response {
+    let method = method_label(request.method());
+    let start = Instant::now();
+    let response = next.run(request).await;
+    let status = match response.status().as_u16() {
+        100..=199 => "1xx",
+        200..=299 => "2xx",
+        300..=399 => "3xx",
+        400..=499 => "4xx",
+        _ => "5xx",
+    };
+    metrics::counter!("kairos_http_requests_total", "method" => method, "status" => status)
+        .increment(1);
+    metrics::histogram!("kairos_http_request_duration_seconds", "method" => method)
+        .record(start.elapsed().as_secs_f64());
+    response
+}
+
+/// `GET /metrics`: the Prometheus text format.
+pub async fn scrape(State(core): State<Arc<Kairos>>) -> Response {
+    let pool = core.pool_usage();
+    metrics::gauge!("kairos_db_connections", "state" => "open").set(f64::from(pool.open));
+    metrics::gauge!("kairos_db_connections", "state" => "idle").set(f64::from(pool.idle));
+    metrics::gauge!("kairos_db_connections_max").set(f64::from(pool.max));
+    match core.queue_depth().await {
+        Ok(depth) => {
+            // u64 job counts are far below 2^53: exact as f64.
+            #[allow(clippy::cast_precision_loss)]
+            for (state, n) in [
+                ("queued", depth.queued),
+                ("running", depth.running),
+                ("dead", depth.dead),
+            ] {
+                metrics::gauge!("kairos_jobs", "state" => state).set(n as f64);
+            }
+            metrics::gauge!("kairos_db_up").set(1.0);
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "metrics: queue depth unavailable");
+            metrics::gauge!("kairos_db_up").set(0.0);
+        }
+    }
+    let mut response = recorder().render().into_response();
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"),
+    );
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_methods_share_one_label() {
+        assert_eq!(method_label(&Method::GET), "GET");
+        let report = Method::from_bytes(b"REPORT").unwrap_or(Method::GET);
+        assert_eq!(method_label(&report), "REPORT");
+        let odd = Method::from_bytes(b"FROBNICATE").unwrap_or(Method::GET);
+        assert_eq!(method_label(&odd), "OTHER");
+    }
+}
