@@ -8,6 +8,7 @@
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
 pub mod appendix_b;
+pub mod process;
 pub mod xml;
 
 use std::net::SocketAddr;
