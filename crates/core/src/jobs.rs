@@ -281,15 +281,16 @@ impl Kairos {
     /// running when `stop` turns true are finished first.
     pub async fn run_worker(&self, handlers: JobHandlers, mut stop: watch::Receiver<bool>) {
         let poll = self.config.worker.poll;
-        let mut signals = match self.store.signals().await {
-            Ok(rx) => Some(rx),
-            Err(e) => {
-                tracing::warn!(error = %e, "no job signals; polling only");
-                None
-            }
-        };
+        let mut signals = None;
         let mut last_schedule: Option<tokio::time::Instant> = None;
         while !*stop.borrow() {
+            if signals.is_none() {
+                // Until the listener connects (again), polling alone finds the work.
+                match self.store.signals().await {
+                    Ok(rx) => signals = Some(rx),
+                    Err(e) => tracing::warn!(error = %e, "no job signals yet; polling"),
+                }
+            }
             if last_schedule.is_none_or(|t| t.elapsed() >= poll.max(Duration::from_secs(30))) {
                 if let Err(e) = self.schedule_periodic(&handlers).await {
                     tracing::warn!(error = %e, "scheduling periodic jobs failed");
