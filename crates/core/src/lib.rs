@@ -14,6 +14,7 @@ mod conditions;
 pub mod config;
 mod error;
 mod home;
+pub mod moving;
 mod objects;
 mod props;
 mod query;
