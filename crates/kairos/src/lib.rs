@@ -2,6 +2,7 @@
 //! router: settings, the HTTP application, and the command line.
 
 pub mod cli;
+mod moving;
 pub mod serve;
 pub mod settings;
 mod users;

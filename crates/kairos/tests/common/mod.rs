@@ -112,6 +112,18 @@ impl Harness {
     /// The application with adjusted settings and users alice and bob.
     pub async fn with_settings(adjust: impl FnOnce(&mut Settings)) -> Harness {
         let db = TestDatabase::new(|dir| sqlite_url_for_dir(dir).expect("sqlite url")).await;
+        let h = Harness::on(db, adjust).await;
+        for (name, password) in [ALICE, BOB].into_iter().flatten() {
+            h.core
+                .add_user(Admin::local_operator(), name, password)
+                .await
+                .expect("add user");
+        }
+        h
+    }
+
+    /// The application over `db` (migrated here), with no users.
+    pub async fn on(db: TestDatabase, adjust: impl FnOnce(&mut Settings)) -> Harness {
         let mut settings = Settings {
             data_dir: db.dir.path().to_path_buf(),
             ..Settings::default()
@@ -122,11 +134,6 @@ impl Harness {
             .expect("connect");
         store.migrate().await.expect("migrate");
         let core = Arc::new(Kairos::new(Arc::new(store.clone()), settings.core()));
-        for (name, password) in [ALICE, BOB].into_iter().flatten() {
-            core.add_user(Admin::local_operator(), name, password)
-                .await
-                .expect("add user");
-        }
         let app = kairos::serve::app(core.clone(), &settings);
         Harness {
             core,
@@ -135,6 +142,11 @@ impl Harness {
             app,
             _db: db,
         }
+    }
+
+    /// The database under this harness.
+    pub fn db(&self) -> &TestDatabase {
+        &self._db
     }
 
     /// One request through the router.
