@@ -106,6 +106,11 @@ pub enum CoreError {
     /// The store is temporarily busy; retrying may help.
     #[error("temporarily unavailable: {0}")]
     Busy(String),
+    /// An export file could not be written or read, or cannot be imported (malformed,
+    /// unknown version, truncated, or clashing with the target's data). An import that
+    /// fails changes nothing.
+    #[error("export file: {0}")]
+    ExportFile(String),
     /// Anything else that went wrong on the server side.
     #[error("internal error: {0}")]
     Internal(String),

@@ -15,6 +15,7 @@ pub mod config;
 mod error;
 mod home;
 pub mod jobs;
+pub mod moving;
 mod objects;
 mod props;
 mod query;

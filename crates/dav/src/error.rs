@@ -170,7 +170,8 @@ fn core_response(e: CoreError) -> Response {
                 .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
             r
         }
-        CoreError::Internal(why) => {
+        // Export files are the command line's business; reaching here is a server fault.
+        CoreError::Internal(why) | CoreError::ExportFile(why) => {
             tracing::error!(%why, "internal error");
             plain(StatusCode::INTERNAL_SERVER_ERROR, "internal error")
         }

@@ -52,6 +52,18 @@ pub enum Command {
     },
     /// Apply database migrations and exit.
     Migrate,
+    /// Write every user, collection, property and object to a file (to move a deployment
+    /// to another database; `kairos import` reads it).
+    Export {
+        /// The file to create (never replaced), or `-` for standard output.
+        file: PathBuf,
+    },
+    /// Read a `kairos export` file into this database: all of it, or on any error nothing.
+    /// Refused when a user in the file already exists here.
+    Import {
+        /// The export file, or `-` for standard input.
+        file: PathBuf,
+    },
 }
 
 /// `kairos user …`
@@ -122,6 +134,20 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let store = open_store(&settings).await?;
             let core = kairos_core::Kairos::new(Arc::new(store), settings.core());
             crate::users::run(&core, command).await
+        }
+        Command::Export { file } => {
+            let store = open_store(&settings).await?;
+            let core = kairos_core::Kairos::new(Arc::new(store.clone()), settings.core());
+            let result = crate::moving::export(&core, &file).await;
+            store.close().await;
+            result
+        }
+        Command::Import { file } => {
+            let store = open_store(&settings).await?;
+            let core = kairos_core::Kairos::new(Arc::new(store.clone()), settings.core());
+            let result = crate::moving::import(&core, &file).await;
+            store.close().await;
+            result
         }
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod cli;
 pub mod metrics;
+mod moving;
 pub mod serve;
 pub mod settings;
 mod users;

@@ -306,6 +306,56 @@ pub(crate) async fn put(
     Ok(meta)
 }
 
+/// Inserts a new member with the given times (restoring an export). Unlike [`put`] it
+/// never replaces: a taken name or UID is a unique violation, reported as a conflict, so
+/// a duplicate in the input cannot silently overwrite what was imported before it.
+pub(crate) async fn insert(
+    conn: &mut AnyConnection,
+    collection: CollectionId,
+    w: &ObjectWrite,
+    created_at: Timestamp,
+    modified_at: Timestamp,
+) -> StoreResult<ObjectMeta> {
+    let sql = concat!(
+        "INSERT INTO objects (",
+        meta_columns!(),
+        ", data) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING ",
+        meta_columns!()
+    );
+    let size = i64::try_from(w.data.len()).map_err(|_| corrupt("object larger than i64"))?;
+    let row = sqlx::query(sql)
+        .bind(id_text(kairos_store::new_id()))
+        .bind(id_text(collection.0))
+        .bind(w.name.as_str())
+        .bind(w.etag.as_str())
+        .bind(w.content_type.as_str())
+        .bind(size)
+        .bind(created_at)
+        .bind(modified_at)
+        .bind(w.uid.as_deref())
+        .bind(w.component.map(ComponentKind::code))
+        .bind(w.data.as_slice())
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(db_err)?;
+    let meta = meta_from_row(&row)?;
+    crate::time_index::write(conn, meta.id, collection, w.time_index.as_ref()).await?;
+    Ok(meta)
+}
+
+/// How many members the whole store holds.
+pub(crate) async fn count_all<'c, E>(ex: E) -> StoreResult<u64>
+where
+    E: Executor<'c, Database = Any>,
+{
+    let row = sqlx::query("SELECT COUNT(*) AS n FROM objects")
+        .fetch_one(ex)
+        .await
+        .map_err(db_err)?;
+    let n: i64 = get(&row, "n")?;
+    u64::try_from(n).map_err(|_| corrupt(format!("negative object count {n}")))
+}
+
 /// Deletes a member; its dead properties go by `ON DELETE CASCADE`.
 pub(crate) async fn delete(
     conn: &mut AnyConnection,

@@ -89,6 +89,14 @@ impl Store for SqlStore {
         collections::children(&self.pools.reader, parent).await
     }
 
+    async fn collection_tree(&self, owner: UserId, path: &str) -> StoreResult<Vec<Collection>> {
+        collections::tree(&self.pools.reader, owner, path).await
+    }
+
+    async fn count_objects(&self) -> StoreResult<u64> {
+        objects::count_all(&self.pools.reader).await
+    }
+
     async fn object(
         &self,
         collection: CollectionId,

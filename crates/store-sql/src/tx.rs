@@ -194,6 +194,16 @@ impl WriteTx for SqlWriteTx {
         objects::put(self.conn(), collection, write, now).await
     }
 
+    async fn insert_object(
+        &mut self,
+        collection: CollectionId,
+        write: &ObjectWrite,
+        created_at: Timestamp,
+        modified_at: Timestamp,
+    ) -> StoreResult<ObjectMeta> {
+        objects::insert(self.conn(), collection, write, created_at, modified_at).await
+    }
+
     async fn set_time_index(&mut self, object: ObjectId, index: &TimeIndex) -> StoreResult<()> {
         let Some(collection) = crate::time_index::collection_of(self.conn(), object).await? else {
             return Ok(());

@@ -56,6 +56,11 @@ pub trait Store: Send + Sync + 'static {
     async fn collection_by_id(&self, id: CollectionId) -> StoreResult<Option<Collection>>;
     /// The direct child collections of `parent`, ordered by path.
     async fn child_collections(&self, parent: CollectionId) -> StoreResult<Vec<Collection>>;
+    /// The collection at `path` and every collection below it, ordered by path (parents
+    /// before children).
+    async fn collection_tree(&self, owner: UserId, path: &str) -> StoreResult<Vec<Collection>>;
+    /// How many member resources the whole store holds (sizes an export's progress bar).
+    async fn count_objects(&self) -> StoreResult<u64>;
 
     /// One member resource with its bytes.
     async fn object(
@@ -235,6 +240,16 @@ pub trait WriteTx: Send {
         collection: CollectionId,
         write: &ObjectWrite,
         now: Timestamp,
+    ) -> StoreResult<ObjectMeta>;
+    /// Inserts a new member with the given creation and modification times (restoring an
+    /// export, where those times belong to the resource, not to the import);
+    /// [`StoreError::Conflict`] if the name or the UID is taken. Returns the stored metadata.
+    async fn insert_object(
+        &mut self,
+        collection: CollectionId,
+        write: &ObjectWrite,
+        created_at: Timestamp,
+        modified_at: Timestamp,
     ) -> StoreResult<ObjectMeta>;
     /// Replaces the time index of an object (re-indexing after the horizon moved).
     async fn set_time_index(&mut self, object: ObjectId, index: &TimeIndex) -> StoreResult<()>;

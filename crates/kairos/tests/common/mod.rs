@@ -113,6 +113,18 @@ impl Harness {
     /// The application with adjusted settings and users alice and bob.
     pub async fn with_settings(adjust: impl FnOnce(&mut Settings)) -> Harness {
         let db = TestDatabase::new(|dir| sqlite_url_for_dir(dir).expect("sqlite url")).await;
+        let h = Harness::on(db, adjust).await;
+        for (name, password) in [ALICE, BOB].into_iter().flatten() {
+            h.core
+                .add_user(Admin::local_operator(), name, password)
+                .await
+                .expect("add user");
+        }
+        h
+    }
+
+    /// The application over `db` (migrated here), with no users.
+    pub async fn on(db: TestDatabase, adjust: impl FnOnce(&mut Settings)) -> Harness {
         let mut settings = Settings {
             data_dir: db.dir.path().to_path_buf(),
             ..Settings::default()
@@ -123,11 +135,6 @@ impl Harness {
             .expect("connect");
         store.migrate().await.expect("migrate");
         let core = Arc::new(Kairos::new(Arc::new(store.clone()), settings.core()));
-        for (name, password) in [ALICE, BOB].into_iter().flatten() {
-            core.add_user(Admin::local_operator(), name, password)
-                .await
-                .expect("add user");
-        }
         let app = kairos::serve::app(core.clone(), &settings);
         Harness {
             core,
@@ -141,6 +148,11 @@ impl Harness {
     /// The URL of this harness's database (for a second node on the same data).
     pub fn database_url(&self) -> &str {
         &self._db.url
+    }
+
+    /// The database under this harness.
+    pub fn db(&self) -> &TestDatabase {
+        &self._db
     }
 
     /// One request through the router.

@@ -422,3 +422,24 @@ async fn update_props_and_bump_seq() {
         .unwrap_err();
     assert!(matches!(err, StoreError::Conflict(_)), "{err:?}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn collection_tree_outside_a_transaction_matches_the_one_inside() {
+    let db = setup().await;
+    let (owner, _home, _) = tricky_tree(&db).await;
+
+    for path in ["", "a", "a%", "a/x", "日本", "nope"] {
+        let outside = db.store.collection_tree(owner, path).await.unwrap();
+        let mut tx = db.store.begin().await.unwrap();
+        let inside = tx.collection_tree(owner, path).await.unwrap();
+        drop(tx);
+        assert_eq!(outside, inside, "tree of {path:?}");
+    }
+    assert!(
+        db.store
+            .collection_tree(UserId(new_id()), "")
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}

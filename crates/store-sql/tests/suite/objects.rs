@@ -499,3 +499,48 @@ async fn object_by_path_joins_collection_and_member() {
             .is_none()
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn insert_object_keeps_given_times_and_never_replaces() {
+    let db = setup().await;
+    let (home, cal) = calendar(&db).await;
+    let files = add_collection(&db.store, &home, "files", CollectionKind::Plain).await;
+    assert_eq!(db.store.count_objects().await.unwrap(), 0);
+
+    let mut tx = db.store.begin().await.unwrap();
+    let meta = tx
+        .insert_object(cal.id, &event("e.ics", "u1"), T0 - 5_000, T0 + 7)
+        .await
+        .unwrap();
+    tx.insert_object(files.id, &file("f.bin", b"\x00\xff"), T0, T0)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(meta.created_at, T0 - 5_000);
+    assert_eq!(meta.modified_at, T0 + 7);
+    assert_eq!(meta.uid.as_deref(), Some("u1"));
+    let got = db.store.object(cal.id, "e.ics").await.unwrap().unwrap();
+    assert_eq!(got.meta, meta);
+    assert_eq!(db.store.count_objects().await.unwrap(), 2);
+
+    // A taken name is a conflict, not a replacement.
+    let mut tx = db.store.begin().await.unwrap();
+    let mut other = event("e.ics", "u2");
+    other.data = b"different".to_vec();
+    assert!(matches!(
+        tx.insert_object(cal.id, &other, T0, T0).await,
+        Err(StoreError::Conflict(_))
+    ));
+    drop(tx);
+    // So is a taken UID.
+    let mut tx = db.store.begin().await.unwrap();
+    assert!(matches!(
+        tx.insert_object(cal.id, &event("other.ics", "u1"), T0, T0)
+            .await,
+        Err(StoreError::Conflict(_))
+    ));
+    drop(tx);
+    let still = db.store.object(cal.id, "e.ics").await.unwrap().unwrap();
+    assert_eq!(still, got);
+    assert_eq!(db.store.count_objects().await.unwrap(), 2);
+}
