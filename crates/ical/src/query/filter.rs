@@ -17,7 +17,18 @@ pub fn matches(
     bytes: &[u8],
     opts: &QueryOptions,
 ) -> Result<bool, IngestError> {
-    ParsedObject::parse(bytes)?.matches(filter, opts)
+    let parsed = if needs_instances(filter) {
+        ParsedObject::parse_with_schedule(bytes)?
+    } else {
+        ParsedObject::parse(bytes)?
+    };
+    parsed.matches(filter, opts)
+}
+
+/// Whether evaluating `filter` looks at recurrence instances (a comp-filter time-range
+/// anywhere in it).
+fn needs_instances(filter: &CompFilter) -> bool {
+    filter.time_range.is_some() || filter.comp_filters.iter().any(needs_instances)
 }
 
 impl ParsedObject {

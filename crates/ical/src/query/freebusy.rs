@@ -63,7 +63,7 @@ impl FreeBusy {
     /// transparent) and the FREEBUSY periods of VFREEBUSY components. VTODO, VJOURNAL
     /// and VAVAILABILITY (RFC 7953) add nothing.
     pub fn add(&mut self, bytes: &[u8], opts: &QueryOptions) -> Result<(), IngestError> {
-        self.add_parsed(&ParsedObject::parse(bytes)?, opts)
+        self.add_parsed(&ParsedObject::parse_with_schedule(bytes)?, opts)
     }
 
     /// Like [`FreeBusy::add`], for a resource already read.

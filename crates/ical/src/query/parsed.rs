@@ -84,14 +84,30 @@ impl ParsedObject {
     /// Reads stored bytes. The recurrence set is interpreted later, and only if a time
     /// test needs it.
     pub fn parse(bytes: &[u8]) -> Result<ParsedObject, IngestError> {
+        Self::read(bytes, false)
+    }
+
+    /// Reads stored bytes and interprets the recurrence set from the same parse, for
+    /// callers that know a time test or an expansion follows (parsing twice cost about a
+    /// third of an `expand` answer).
+    pub fn parse_with_schedule(bytes: &[u8]) -> Result<ParsedObject, IngestError> {
+        Self::read(bytes, true)
+    }
+
+    fn read(bytes: &[u8], with_schedule: bool) -> Result<ParsedObject, IngestError> {
         let unfolded = unfold(bytes)?;
         let tree = tree::build(&unfolded)?;
         let physical = physical_lines(bytes);
         let comps = owned_components(&tree, &unfolded, &physical);
+        let schedule = OnceCell::new();
+        if with_schedule {
+            // An error is kept like a lazily found one: only a time test reports it.
+            let _ = schedule.set(Schedule::from_tree(&tree));
+        }
         Ok(ParsedObject {
             bytes: bytes.to_vec(),
             comps,
-            schedule: OnceCell::new(),
+            schedule,
             expansions: RefCell::new(Vec::new()),
         })
     }

@@ -21,7 +21,12 @@ pub fn calendar_data(
     bytes: &[u8],
     opts: &QueryOptions,
 ) -> Result<String, IngestError> {
-    ParsedObject::parse(bytes)?.calendar_data(req, opts)
+    let parsed = if req.expand.is_some() || req.limit_recurrence_set.is_some() {
+        ParsedObject::parse_with_schedule(bytes)?
+    } else {
+        ParsedObject::parse(bytes)?
+    };
+    parsed.calendar_data(req, opts)
 }
 
 /// Recurrence properties an expanded instance must not carry (RFC 4791 §9.6.5).

@@ -131,6 +131,13 @@ impl Schedule {
         })
     }
 
+    /// Interprets a resource from its tree (already built by a caller that needs both).
+    pub(crate) fn from_tree(tree: &crate::tree::Tree<'_>) -> Result<Schedule, IngestError> {
+        Ok(Schedule {
+            resource: model::read_tree(tree)?,
+        })
+    }
+
     /// The resource's component type.
     pub fn kind(&self) -> ComponentKind {
         self.resource.kind

@@ -287,9 +287,14 @@ fn utc_period(s: &str) -> Option<(Timestamp, Timestamp)> {
 pub(crate) fn read(bytes: &[u8]) -> Result<Resource, IngestError> {
     let unfolded = crate::unfold::unfold(bytes)?;
     let tree = crate::tree::build(&unfolded)?;
+    read_tree(&tree)
+}
+
+/// [`read`] from a tree already built (so a caller holding one parses once).
+pub(crate) fn read_tree(tree: &crate::tree::Tree<'_>) -> Result<Resource, IngestError> {
     let mut zones = Zones::default();
     for vtimezone in tree.top_level().filter(|c| c.is("VTIMEZONE")) {
-        if let Some((tzid, tz)) = super::vtimezone::zone_of(&tree, vtimezone) {
+        if let Some((tzid, tz)) = super::vtimezone::zone_of(tree, vtimezone) {
             zones.define(&tzid, tz);
         }
     }
@@ -300,7 +305,7 @@ pub(crate) fn read(bytes: &[u8]) -> Result<Resource, IngestError> {
             continue;
         };
         kind.get_or_insert(k);
-        comps.push(component(&tree, c, k, &mut zones)?);
+        comps.push(component(tree, c, k, &mut zones)?);
     }
     let kind = kind.ok_or(IngestError::NoComponent)?;
     Ok(Resource { kind, comps })
