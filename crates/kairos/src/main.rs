@@ -2,6 +2,12 @@
 
 use clap::Parser;
 
+/// mimalloc instead of glibc malloc: in a profile of `expand` answers under load, glibc's
+/// malloc/free took over a quarter of the CPU (per-thread arenas contending, heap
+/// consolidation); measured with wrk in docs/benchmarks.md.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> std::process::ExitCode {
     let cli = kairos::cli::Cli::parse();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
