@@ -275,10 +275,10 @@ pub(crate) async fn put(
     w: &ObjectWrite,
     now: Timestamp,
 ) -> StoreResult<ObjectMeta> {
-    let sql = concat!(
+    const SQL: &str = concat!(
         "INSERT INTO objects (",
         meta_columns!(),
-        ", data) VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, $9, $10) \
+        ", data) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
          ON CONFLICT (collection_id, name) DO UPDATE SET \
          etag = excluded.etag, content_type = excluded.content_type, size = excluded.size, \
          modified_at = excluded.modified_at, uid = excluded.uid, \
@@ -286,24 +286,7 @@ pub(crate) async fn put(
          RETURNING ",
         meta_columns!()
     );
-    let size = i64::try_from(w.data.len()).map_err(|_| corrupt("object larger than i64"))?;
-    let row = sqlx::query(sql)
-        .bind(id_text(kairos_store::new_id()))
-        .bind(id_text(collection.0))
-        .bind(w.name.as_str())
-        .bind(w.etag.as_str())
-        .bind(w.content_type.as_str())
-        .bind(size)
-        .bind(now)
-        .bind(w.uid.as_deref())
-        .bind(w.component.map(ComponentKind::code))
-        .bind(w.data.as_slice())
-        .fetch_one(&mut *conn)
-        .await
-        .map_err(db_err)?;
-    let meta = meta_from_row(&row)?;
-    crate::time_index::write(conn, meta.id, collection, w.time_index.as_ref()).await?;
-    Ok(meta)
+    write_row(conn, SQL, collection, w, now, now).await
 }
 
 /// Inserts a new member with the given times (restoring an export). Unlike [`put`] it
@@ -316,12 +299,25 @@ pub(crate) async fn insert(
     created_at: Timestamp,
     modified_at: Timestamp,
 ) -> StoreResult<ObjectMeta> {
-    let sql = concat!(
+    const SQL: &str = concat!(
         "INSERT INTO objects (",
         meta_columns!(),
         ", data) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING ",
         meta_columns!()
     );
+    write_row(conn, SQL, collection, w, created_at, modified_at).await
+}
+
+/// Runs one of the member-writing statements above (same eleven parameters) and writes
+/// the member's time index beside it.
+async fn write_row(
+    conn: &mut AnyConnection,
+    sql: &'static str,
+    collection: CollectionId,
+    w: &ObjectWrite,
+    created_at: Timestamp,
+    modified_at: Timestamp,
+) -> StoreResult<ObjectMeta> {
     let size = i64::try_from(w.data.len()).map_err(|_| corrupt("object larger than i64"))?;
     let row = sqlx::query(sql)
         .bind(id_text(kairos_store::new_id()))
