@@ -20,6 +20,7 @@
 
 #![warn(missing_docs)]
 
+mod access;
 mod changes;
 mod collections;
 mod config;
@@ -30,6 +31,7 @@ mod objects;
 mod pool;
 mod properties;
 mod row;
+mod shares;
 mod signals;
 mod store;
 mod time_index;

@@ -4,10 +4,10 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use kairos_store::{
-    ClaimedJob, Collection, CollectionId, ComponentKind, DeadProperty, FetchedObject, JobId,
-    JobOutcome, JobRecord, MemberChange, ObjectId, ObjectMeta, PoolUsage, PropOwner, QueueDepth,
-    RangeCandidate, Signal, StaleIndex, Store, StoreResult, StoredObject, Timestamp, User, UserId,
-    WriteTx,
+    ClaimedJob, Collection, CollectionId, ComponentKind, Credential, CredentialId, DeadProperty,
+    FetchedObject, IncomingShare, JobId, JobOutcome, JobRecord, MemberChange, ObjectId, ObjectMeta,
+    PoolUsage, PropOwner, QueueDepth, RangeCandidate, Session, Share, ShareAccess, ShareLogEntry,
+    Signal, StaleIndex, Store, StoreResult, StoredObject, Timestamp, User, UserId, WriteTx,
 };
 use tokio::sync::broadcast;
 
@@ -16,7 +16,7 @@ use crate::error::db_err;
 use crate::pool::{self, Pools};
 use crate::signals::SignalHub;
 use crate::tx::SqlWriteTx;
-use crate::{changes, collections, jobs, migrate, objects, properties, users};
+use crate::{access, changes, collections, jobs, migrate, objects, properties, shares, users};
 
 /// The SQL store: SQLite or PostgreSQL through one code path.
 ///
@@ -188,6 +188,50 @@ impl Store for SqlStore {
         collection: CollectionId,
     ) -> StoreResult<Vec<(ObjectId, DeadProperty)>> {
         properties::of_members(&self.pools.reader, collection).await
+    }
+
+    async fn credential_by_hash(&self, hash: &str) -> StoreResult<Option<Credential>> {
+        access::credential_by_hash(&self.pools.reader, hash).await
+    }
+
+    async fn credentials_of(&self, user: UserId) -> StoreResult<Vec<Credential>> {
+        access::credentials_of(&self.pools.reader, user).await
+    }
+
+    async fn touch_credential(&self, id: CredentialId, now: Timestamp) -> StoreResult<()> {
+        access::touch_credential(&self.pools.writer, id, now).await
+    }
+
+    async fn session_by_hash(&self, hash: &str) -> StoreResult<Option<Session>> {
+        access::session_by_hash(&self.pools.reader, hash).await
+    }
+
+    async fn shares_of(&self, collection: CollectionId) -> StoreResult<Vec<(Share, String)>> {
+        shares::shares_of(&self.pools.reader, collection).await
+    }
+
+    async fn shared_with(&self, sharee: UserId) -> StoreResult<Vec<IncomingShare>> {
+        shares::shared_with(&self.pools.reader, sharee).await
+    }
+
+    async fn shares_between(
+        &self,
+        owner: UserId,
+        sharee: UserId,
+    ) -> StoreResult<Vec<(CollectionId, ShareAccess)>> {
+        shares::shares_between(&self.pools.reader, owner, sharee).await
+    }
+
+    async fn share_log(&self, collection: CollectionId) -> StoreResult<Vec<ShareLogEntry>> {
+        shares::share_log(&self.pools.reader, collection).await
+    }
+
+    async fn public_link(&self, hash: &str) -> StoreResult<Option<CollectionId>> {
+        shares::public_link(&self.pools.reader, hash).await
+    }
+
+    async fn public_link_of(&self, collection: CollectionId) -> StoreResult<Option<Timestamp>> {
+        shares::public_link_of(&self.pools.reader, collection).await
     }
 
     async fn begin(&self) -> StoreResult<Box<dyn WriteTx>> {

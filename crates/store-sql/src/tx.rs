@@ -18,15 +18,15 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use kairos_store::{
-    Collection, CollectionId, CollectionProps, DeadProperty, JobId, NewJob, ObjectId, ObjectMeta,
-    ObjectWrite, PropOwner, Signal, StoreResult, StoredObject, TimeIndex, Timestamp, User, UserId,
-    WriteTx,
+    Collection, CollectionId, CollectionProps, Credential, CredentialId, DeadProperty, JobId,
+    NewJob, ObjectId, ObjectMeta, ObjectWrite, PropOwner, Session, Share, ShareLogEntry, Signal,
+    StoreResult, StoredObject, TimeIndex, Timestamp, User, UserId, WriteTx,
 };
 use sqlx::{Any, AnyConnection, Transaction};
 
 use crate::error::db_err;
 use crate::signals::SignalHub;
-use crate::{changes, collections, jobs, objects, properties, users};
+use crate::{access, changes, collections, jobs, objects, properties, shares, users};
 
 /// An open write transaction of a [`crate::SqlStore`].
 pub(crate) struct SqlWriteTx {
@@ -271,6 +271,59 @@ impl WriteTx for SqlWriteTx {
 
     async fn prune_jobs(&mut self, before: Timestamp) -> StoreResult<u64> {
         jobs::prune(self.conn(), before).await
+    }
+
+    async fn insert_credential(&mut self, credential: &Credential) -> StoreResult<()> {
+        access::insert_credential(self.conn(), credential).await
+    }
+
+    async fn delete_credential(&mut self, user: UserId, id: CredentialId) -> StoreResult<bool> {
+        access::delete_credential(self.conn(), user, id).await
+    }
+
+    async fn insert_session(&mut self, session: &Session) -> StoreResult<()> {
+        access::insert_session(self.conn(), session).await
+    }
+
+    async fn delete_session(&mut self, hash: &str) -> StoreResult<bool> {
+        access::delete_session(self.conn(), hash).await
+    }
+
+    async fn delete_sessions_of(&mut self, user: UserId) -> StoreResult<u64> {
+        access::delete_sessions_of(self.conn(), user).await
+    }
+
+    async fn prune_sessions(&mut self, now: Timestamp) -> StoreResult<u64> {
+        access::prune_sessions(self.conn(), now).await
+    }
+
+    async fn put_share(&mut self, share: &Share) -> StoreResult<()> {
+        shares::put_share(self.conn(), share).await
+    }
+
+    async fn delete_share(
+        &mut self,
+        collection: CollectionId,
+        sharee: UserId,
+    ) -> StoreResult<bool> {
+        shares::delete_share(self.conn(), collection, sharee).await
+    }
+
+    async fn log_share(&mut self, entry: &ShareLogEntry) -> StoreResult<()> {
+        shares::log_share(self.conn(), entry).await
+    }
+
+    async fn set_public_link(
+        &mut self,
+        collection: CollectionId,
+        hash: &str,
+        now: Timestamp,
+    ) -> StoreResult<()> {
+        shares::set_public_link(self.conn(), collection, hash, now).await
+    }
+
+    async fn delete_public_link(&mut self, collection: CollectionId) -> StoreResult<bool> {
+        shares::delete_public_link(self.conn(), collection).await
     }
 
     async fn commit(mut self: Box<Self>) -> StoreResult<()> {

@@ -8,8 +8,11 @@ use async_trait::async_trait;
 pub use kairos_ical::{ComponentKind, ComponentSet};
 use uuid::Uuid;
 
-mod jobs;
+#[macro_use]
 mod types;
+mod access;
+mod jobs;
+pub use access::*;
 pub use jobs::*;
 pub use types::*;
 
@@ -128,6 +131,31 @@ pub trait Store: Send + Sync + 'static {
         &self,
         collection: CollectionId,
     ) -> StoreResult<Vec<(ObjectId, DeadProperty)>>;
+
+    /// The credential whose secret hashes to `hash`.
+    async fn credential_by_hash(&self, hash: &str) -> StoreResult<Option<Credential>>;
+    /// A user's credentials, oldest first.
+    async fn credentials_of(&self, user: UserId) -> StoreResult<Vec<Credential>>;
+    /// Stamps a credential's last use (outside any transaction: a lost stamp is harmless).
+    async fn touch_credential(&self, id: CredentialId, now: Timestamp) -> StoreResult<()>;
+    /// The session whose secret hashes to `hash`.
+    async fn session_by_hash(&self, hash: &str) -> StoreResult<Option<Session>>;
+    /// Who a calendar is shared with, with their login names, by name.
+    async fn shares_of(&self, collection: CollectionId) -> StoreResult<Vec<(Share, String)>>;
+    /// The calendars shared with `sharee`, each with its owner's login name.
+    async fn shared_with(&self, sharee: UserId) -> StoreResult<Vec<IncomingShare>>;
+    /// What `sharee` may do in `owner`'s calendars, calendar by calendar.
+    async fn shares_between(
+        &self,
+        owner: UserId,
+        sharee: UserId,
+    ) -> StoreResult<Vec<(CollectionId, ShareAccess)>>;
+    /// The sharing history of a calendar, oldest first.
+    async fn share_log(&self, collection: CollectionId) -> StoreResult<Vec<ShareLogEntry>>;
+    /// The calendar a public link's secret opens.
+    async fn public_link(&self, hash: &str) -> StoreResult<Option<CollectionId>>;
+    /// When the calendar's public link was made, if it has one.
+    async fn public_link_of(&self, collection: CollectionId) -> StoreResult<Option<Timestamp>>;
 
     /// Starts a write transaction. Dropping it without [`WriteTx::commit`] rolls back.
     async fn begin(&self) -> StoreResult<Box<dyn WriteTx>>;
@@ -300,6 +328,35 @@ pub trait WriteTx: Send {
     async fn enqueue_job(&mut self, job: &NewJob, now: Timestamp) -> StoreResult<Option<JobId>>;
     /// Forgets finished jobs (done, or dead) last touched before `before`.
     async fn prune_jobs(&mut self, before: Timestamp) -> StoreResult<u64>;
+
+    /// Stores a new credential.
+    async fn insert_credential(&mut self, credential: &Credential) -> StoreResult<()>;
+    /// Deletes one of `user`'s credentials; false if they have no such credential.
+    async fn delete_credential(&mut self, user: UserId, id: CredentialId) -> StoreResult<bool>;
+    /// Stores a new session.
+    async fn insert_session(&mut self, session: &Session) -> StoreResult<()>;
+    /// Ends a session; false if there was none.
+    async fn delete_session(&mut self, hash: &str) -> StoreResult<bool>;
+    /// Ends every session of a user (password change, removal).
+    async fn delete_sessions_of(&mut self, user: UserId) -> StoreResult<u64>;
+    /// Forgets sessions that ended before `now`.
+    async fn prune_sessions(&mut self, now: Timestamp) -> StoreResult<u64>;
+    /// Shares a calendar, or changes the access of an existing share.
+    async fn put_share(&mut self, share: &Share) -> StoreResult<()>;
+    /// Takes a share away; false if there was none.
+    async fn delete_share(&mut self, collection: CollectionId, sharee: UserId)
+    -> StoreResult<bool>;
+    /// Appends to a calendar's sharing history.
+    async fn log_share(&mut self, entry: &ShareLogEntry) -> StoreResult<()>;
+    /// Gives a calendar a public link, replacing any earlier one.
+    async fn set_public_link(
+        &mut self,
+        collection: CollectionId,
+        hash: &str,
+        now: Timestamp,
+    ) -> StoreResult<()>;
+    /// Removes a calendar's public link; false if it had none.
+    async fn delete_public_link(&mut self, collection: CollectionId) -> StoreResult<bool>;
 
     /// Makes every change of this transaction durable and visible.
     async fn commit(self: Box<Self>) -> StoreResult<()>;
