@@ -2,18 +2,64 @@
 //! [`Reader`] or [`Writer`] for a collection only from the checks in this module, and every
 //! core operation on a collection demands one of them: a forgotten check does not compile.
 
-use kairos_store::{Collection, UserId};
+use std::sync::Arc;
+
+use kairos_store::{Collection, CollectionId, CollectionKind, UserId};
+
+/// What a credential narrows a principal to. A password or session sign-in has none.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Limits {
+    /// Reads only: every write is refused.
+    pub read_only: bool,
+    /// Only this calendar (and the home above it, read-only, listing nothing else).
+    pub calendar: Option<CollectionId>,
+}
+
+impl Limits {
+    /// Whether nothing is narrowed.
+    pub fn is_none(&self) -> bool {
+        !self.read_only && self.calendar.is_none()
+    }
+}
 
 /// An authenticated user. Constructed only by [`crate::auth`].
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Principal {
     id: UserId,
     name: String,
+    limits: Limits,
+    /// Signed in with a token or app password rather than the account password.
+    by_credential: bool,
 }
 
 impl Principal {
     pub(crate) fn new(id: UserId, name: String) -> Self {
-        Principal { id, name }
+        Principal {
+            id,
+            name,
+            limits: Limits::default(),
+            by_credential: false,
+        }
+    }
+
+    /// The user signed in with a token or app password with these limits.
+    pub(crate) fn by_credential(id: UserId, name: String, limits: Limits) -> Self {
+        Principal {
+            id,
+            name,
+            limits,
+            by_credential: true,
+        }
+    }
+
+    /// Whether the sign-in used a token or app password (which may not manage others).
+    pub fn signed_in_by_credential(&self) -> bool {
+        self.by_credential
+    }
+
+    /// What the credential this principal signed in with narrows them to.
+    pub fn limits(&self) -> Limits {
+        self.limits
     }
 
     /// The user's id.
@@ -49,6 +95,14 @@ impl Privileges {
         bind: true,
     };
 
+    /// Reading only.
+    pub const READ: Privileges = Privileges {
+        read: true,
+        write_content: false,
+        write_properties: false,
+        bind: false,
+    };
+
     /// Whether every write privilege is held.
     pub fn can_write(self) -> bool {
         self.write_content && self.write_properties && self.bind
@@ -62,6 +116,8 @@ pub struct Granted {
     collection: Collection,
     owner_name: String,
     privileges: Privileges,
+    /// Child collections the principal may see; `None` means all of them.
+    visible: Option<Arc<[CollectionId]>>,
 }
 
 impl Granted {
@@ -71,7 +127,23 @@ impl Granted {
             collection,
             owner_name,
             privileges,
+            visible: None,
         }
+    }
+
+    /// The grant of a child collection of this one, if the principal may see it.
+    pub(crate) fn child(&self, child: Collection) -> Option<Granted> {
+        if let Some(visible) = &self.visible
+            && !visible.contains(&child.id)
+        {
+            return None;
+        }
+        Some(Granted {
+            collection: child,
+            owner_name: self.owner_name.clone(),
+            privileges: self.privileges,
+            visible: self.visible.clone(),
+        })
     }
 
     /// The collection (read-only view).
@@ -142,9 +214,45 @@ impl Writer {
 }
 
 /// Decides what `principal` may do in `owner`'s tree. Today: owners do everything, nobody
-/// else anything (sharing grants arrive with the REST issue and plug in here).
+/// else anything (sharing grants plug in here).
 pub(crate) fn privileges_for(principal: &Principal, owner: UserId) -> Option<Privileges> {
     (principal.id() == owner).then_some(Privileges::ALL)
+}
+
+/// Narrows the grant of `collection` (in a tree where the principal holds `privileges`)
+/// by the principal's credential limits; `None` when the credential does not reach it.
+pub(crate) fn grant_within_limits(
+    principal: &Principal,
+    owner_name: &str,
+    collection: Collection,
+    privileges: Privileges,
+) -> Option<Granted> {
+    let limits = principal.limits();
+    let mut privileges = privileges;
+    if limits.read_only {
+        privileges = Privileges {
+            read: privileges.read,
+            ..Privileges::READ
+        };
+    }
+    let mut granted = Granted::new(collection, owner_name.to_owned(), privileges);
+    if let Some(only) = limits.calendar {
+        let c = &granted.collection;
+        if c.id == only {
+            return Some(granted);
+        }
+        // The home stays reachable (clients discover the calendar through it) but read-only
+        // and listing only the one calendar; nothing else exists for this credential.
+        if c.kind != CollectionKind::Home {
+            return None;
+        }
+        granted.privileges = Privileges {
+            read: privileges.read,
+            ..Privileges::READ
+        };
+        granted.visible = Some(Arc::from(vec![only]));
+    }
+    Some(granted)
 }
 
 #[cfg(test)]

@@ -29,7 +29,7 @@ use std::sync::Arc;
 
 use kairos_store::Store;
 
-pub use access::{Granted, Principal, Privileges, Reader, Writer};
+pub use access::{Granted, Limits, Principal, Privileges, Reader, Writer};
 pub use cache::CacheLimits;
 pub use collections::NewCollection;
 pub use conditions::{Conditions, EtagMatch};

@@ -168,7 +168,7 @@ impl Kairos {
                 .child_collections(c.id)
                 .await?
                 .into_iter()
-                .map(|child| crate::Granted::new(child, g.owner_name().to_owned(), g.privileges()))
+                .filter_map(|child| g.child(child))
                 .collect()
         };
         Ok(Members {

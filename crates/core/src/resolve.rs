@@ -6,7 +6,7 @@
 
 use kairos_store::{Collection, CollectionKind, ObjectMeta, StoredObject, UserId};
 
-use crate::access::{Granted, Principal, privileges_for};
+use crate::access::{Granted, Principal, grant_within_limits, privileges_for};
 use crate::{CoreError, CoreResult, Kairos};
 
 /// What a path names.
@@ -73,8 +73,16 @@ impl Kairos {
         Ok((id, privileges))
     }
 
-    fn grant(&self, owner: &str, collection: Collection, p: crate::Privileges) -> Granted {
-        Granted::new(collection, owner.to_owned(), p)
+    /// The principal's grant of `collection`, or NotFound when their credential does not
+    /// reach it (indistinguishable from a missing collection, on purpose).
+    fn grant(
+        &self,
+        principal: &Principal,
+        owner: &str,
+        collection: Collection,
+        p: crate::Privileges,
+    ) -> CoreResult<Granted> {
+        grant_within_limits(principal, owner, collection, p).ok_or(CoreError::NotFound)
     }
 
     /// Finds the home-relative `segments` in `owner`'s tree. `trailing_slash` says the URL
@@ -97,7 +105,9 @@ impl Kairos {
                 .collection_by_path(owner_id, "")
                 .await?
                 .ok_or(CoreError::NotFound)?;
-            return Ok(Resource::Collection(self.grant(owner, home, privileges)));
+            return Ok(Resource::Collection(
+                self.grant(principal, owner, home, privileges)?,
+            ));
         };
         let parent_path = join(parents);
         let Some(parent) = self
@@ -110,7 +120,7 @@ impl Kairos {
         let full_path = child_path(&parent_path, last);
         if !trailing_slash && let Some(meta) = self.store.object_meta(parent.id, last).await? {
             return Ok(Resource::Object {
-                parent: self.grant(owner, parent, privileges),
+                parent: self.grant(principal, owner, parent, privileges)?,
                 meta,
             });
         }
@@ -118,10 +128,12 @@ impl Kairos {
         if parent.kind != CollectionKind::Calendar
             && let Some(c) = self.store.collection_by_path(owner_id, &full_path).await?
         {
-            return Ok(Resource::Collection(self.grant(owner, c, privileges)));
+            return Ok(Resource::Collection(
+                self.grant(principal, owner, c, privileges)?,
+            ));
         }
         Ok(Resource::Missing {
-            parent: Some(self.grant(owner, parent, privileges)),
+            parent: Some(self.grant(principal, owner, parent, privileges)?),
         })
     }
 
@@ -147,7 +159,10 @@ impl Kairos {
         else {
             return Ok(None);
         };
-        Ok(Some((self.grant(owner, parent, privileges), object)))
+        Ok(Some((
+            self.grant(principal, owner, parent, privileges)?,
+            object,
+        )))
     }
 }
 

@@ -89,9 +89,24 @@ impl Kairos {
         if !tx.set_password_hash(user.id, &hash).await? {
             return Err(CoreError::NotFound);
         }
+        // A new password signs every browser out; app passwords and tokens stay (they are
+        // revoked one by one).
+        tx.delete_sessions_of(user.id).await?;
         tx.commit().await?;
         self.auth.forget_user(user.id);
         Ok(())
+    }
+
+    /// The operator acting as user `name` (e.g. minting a token for a script).
+    pub async fn act_as(&self, _: Admin, name: &str) -> CoreResult<crate::Principal> {
+        let user = self
+            .store
+            .user_by_name(name)
+            .await?
+            .ok_or(CoreError::NotFound)?;
+        let principal = crate::Principal::new(user.id, user.name);
+        self.ensure_home(&principal).await?;
+        Ok(principal)
     }
 
     /// Removes a user and everything they own.

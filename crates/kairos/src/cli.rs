@@ -50,6 +50,11 @@ pub enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// Manage a user's API tokens and app passwords.
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
     /// Apply database migrations and exit.
     Migrate,
     /// Write every user, collection, property and object to a file (to move a deployment
@@ -94,6 +99,61 @@ pub enum UserCommand {
     },
 }
 
+/// Read-only or read-write, on the command line.
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+pub enum ScopeArg {
+    /// Reads only.
+    ReadOnly,
+    /// Reads and writes.
+    ReadWrite,
+}
+
+/// Token or app password, on the command line.
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+pub enum KindArg {
+    /// A Bearer token for the REST API (also accepted as a DAV password).
+    Token,
+    /// A password for one DAV client (also accepted as a Bearer token).
+    AppPassword,
+}
+
+/// `kairos token …`
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Mint a token for user NAME and print its secret alone on standard output.
+    Create {
+        /// The user the token acts as.
+        name: String,
+        /// What it may do.
+        #[arg(long, value_enum, default_value = "read-write")]
+        scope: ScopeArg,
+        /// A label for the token.
+        #[arg(long, default_value = "command line")]
+        label: String,
+        /// Token (default) or app password.
+        #[arg(long, value_enum, default_value = "token")]
+        kind: KindArg,
+        /// Limit it to this calendar (its path in the user's home, e.g. `default`).
+        #[arg(long)]
+        calendar: Option<String>,
+        /// Make it stop working after this many days.
+        #[arg(long)]
+        expires_days: Option<u32>,
+    },
+    /// List a user's tokens and app passwords (never their secrets).
+    List {
+        /// The user.
+        name: String,
+    },
+    /// Revoke one of a user's tokens by id.
+    Revoke {
+        /// The user.
+        name: String,
+        /// The token's id (from `kairos token list`).
+        id: uuid::Uuid,
+    },
+}
+
 /// Opens the store named by the settings, migrated.
 pub async fn open_store(settings: &Settings) -> anyhow::Result<kairos_store_sql::SqlStore> {
     let url = settings.database_url()?;
@@ -134,6 +194,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let store = open_store(&settings).await?;
             let core = kairos_core::Kairos::new(Arc::new(store), settings.core());
             crate::users::run(&core, command).await
+        }
+        Command::Token { command } => {
+            let store = open_store(&settings).await?;
+            let core = kairos_core::Kairos::new(Arc::new(store), settings.core());
+            crate::users::run_token(&core, command).await
         }
         Command::Export { file } => {
             let store = open_store(&settings).await?;

@@ -94,6 +94,42 @@ async fn user_administration() {
 }
 
 #[tokio::test]
+async fn token_commands_mint_list_and_revoke() {
+    let place = Place::new().await;
+    place.ok(
+        &["user", "add", "alice", "--password-stdin"],
+        Some("alice-password\n"),
+    );
+    // The secret alone on stdout, so `TOKEN=$(kairos token create …)` works.
+    let out = place.ok(&["token", "create", "alice", "--scope", "read-only"], None);
+    let secret = out.trim();
+    assert!(
+        secret.starts_with("kairos_") && !secret.contains(char::is_whitespace),
+        "{out:?}"
+    );
+    assert_eq!(out.lines().count(), 1);
+    let listed = place.ok(&["token", "list", "alice"], None);
+    assert!(
+        listed.contains("read-only") && listed.contains("command line"),
+        "{listed}"
+    );
+    assert!(!listed.contains(secret), "a listing never shows the secret");
+    let id = listed.split_whitespace().next().unwrap().to_owned();
+
+    let server = Server::start(&place);
+    assert_eq!(server.propfind_status("alice", secret), 207);
+    server.stop();
+
+    place.fails(&["token", "create", "nobody"], None);
+    place.fails(&["token", "create", "alice", "--calendar", "missing"], None);
+    place.ok(&["token", "revoke", "alice", &id], None);
+    place.fails(&["token", "revoke", "alice", &id], None);
+    let server = Server::start(&place);
+    assert_eq!(server.propfind_status("alice", secret), 401);
+    server.stop();
+}
+
+#[tokio::test]
 async fn serve_answers_and_stops_cleanly_on_sigterm() {
     let place = Place::new().await;
     place.ok(

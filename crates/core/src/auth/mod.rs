@@ -3,6 +3,8 @@
 mod credential_cache;
 mod failures;
 mod password;
+mod presented;
+mod tokens;
 
 use std::net::IpAddr;
 use std::sync::{Arc, OnceLock};
@@ -12,6 +14,8 @@ use tokio::sync::Semaphore;
 pub use credential_cache::CredentialCache;
 pub use failures::FailureThrottle;
 pub use password::{hash_password, verify_password};
+pub use presented::{Presented, presented_or_unauthenticated};
+pub use tokens::{MintedCredential, NewCredential, SECRET_PREFIX};
 
 use crate::access::Principal;
 use crate::config::AuthConfig;
@@ -69,6 +73,14 @@ impl Kairos {
         let auth = &self.auth;
         let key = auth.cache.key_for(user, password);
         if let Some(principal) = auth.cache.get(&key) {
+            return Ok(principal);
+        }
+        // An app password: checked by its hash, no argon2. A real password that happens to
+        // start with the prefix still gets its argon2 check below.
+        if password.starts_with(SECRET_PREFIX)
+            && let Ok(principal) = self.authenticate_secret(password, Some(user), client).await
+        {
+            auth.cache.insert(key, principal.clone());
             return Ok(principal);
         }
         let user_key = format!("user:{user}");
