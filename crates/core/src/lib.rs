@@ -9,6 +9,7 @@
 pub mod access;
 pub mod auth;
 mod cache;
+mod calendars;
 mod collections;
 mod conditions;
 pub mod config;

@@ -39,7 +39,8 @@ async fn readyz(State(core): State<Arc<Kairos>>) -> (StatusCode, &'static str) {
     }
 }
 
-/// The whole HTTP application over one core: calendars (unless the role is `worker`),
+/// The whole HTTP application over one core: calendars over DAV and the REST API (unless
+/// the role is `worker`),
 /// health, readiness and metrics.
 pub fn app(core: Arc<Kairos>, settings: &Settings) -> Router {
     let mut router = Router::new()
@@ -50,6 +51,12 @@ pub fn app(core: Arc<Kairos>, settings: &Settings) -> Router {
     }
     let mut router = router.with_state(core.clone());
     if settings.role.serves() {
+        router = router.merge(kairos_api::router(
+            core.clone(),
+            kairos_api::ApiConfig {
+                max_body: settings.max_body_size,
+            },
+        ));
         router = router.merge(kairos_dav::router(
             core,
             kairos_dav::DavConfig {

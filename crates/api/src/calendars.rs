@@ -1,0 +1,331 @@
+//! `/calendars`: list, create, read, update, delete.
+
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Response};
+use axum::{Json, http::StatusCode};
+use kairos_core::{Granted, LiveProperty, NewCollection, Principal, PropChange};
+use kairos_ical::ComponentKind;
+use kairos_store::{CollectionId, ComponentSet};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use crate::ApiState;
+use crate::body::{JsonBody, patch_field};
+use crate::caller::Caller;
+use crate::problem::{ApiResult, Problem};
+
+/// A calendar as the API shows it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Calendar {
+    /// Stable id (kept across renames and moves).
+    pub id: Uuid,
+    /// Path segment in its owner's home (and in its CalDAV URL).
+    pub name: String,
+    /// Owner's login name.
+    pub owner: String,
+    /// Display name.
+    pub display_name: Option<String>,
+    /// Description.
+    pub description: Option<String>,
+    /// Color, `#RRGGBB` or `#RRGGBBAA`.
+    pub color: Option<String>,
+    /// Sort position among the owner's calendars.
+    pub order: Option<i64>,
+    /// The calendar's time zone (TZID of its CALDAV:calendar-timezone), if set.
+    pub time_zone: Option<String>,
+    /// Component types it takes: `VEVENT`, `VTODO`, `VJOURNAL`.
+    pub components: Vec<String>,
+    /// What the caller may do: `owner`, `read-write` or `read`.
+    pub access: String,
+    /// Current incremental-listing token (see `GET /calendars/{id}/events?sync_token=`).
+    pub sync_token: String,
+    /// Changes whenever the calendar or any event in it changes.
+    pub etag: String,
+    /// Last change, RFC 3339.
+    pub updated: String,
+}
+
+/// A list of calendars.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CalendarList {
+    /// The calendars, in path order.
+    pub items: Vec<Calendar>,
+}
+
+/// Fields of a new calendar.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewCalendar {
+    /// Path segment; a random one when absent.
+    pub name: Option<String>,
+    /// Display name.
+    pub display_name: Option<String>,
+    /// Description.
+    pub description: Option<String>,
+    /// Color, `#RRGGBB` or `#RRGGBBAA`.
+    pub color: Option<String>,
+    /// Sort position.
+    pub order: Option<i64>,
+    /// Component types (default: VEVENT, VTODO, VJOURNAL).
+    pub components: Option<Vec<String>>,
+}
+
+/// Changes to a calendar: absent fields stay, `null` clears.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CalendarPatch {
+    /// Display name.
+    #[serde(default, deserialize_with = "patch_field")]
+    #[schema(value_type = Option<String>)]
+    pub display_name: Option<Option<String>>,
+    /// Description.
+    #[serde(default, deserialize_with = "patch_field")]
+    #[schema(value_type = Option<String>)]
+    pub description: Option<Option<String>>,
+    /// Color, `#RRGGBB` or `#RRGGBBAA`.
+    #[serde(default, deserialize_with = "patch_field")]
+    #[schema(value_type = Option<String>)]
+    pub color: Option<Option<String>>,
+    /// Sort position.
+    #[serde(default, deserialize_with = "patch_field")]
+    #[schema(value_type = Option<i64>)]
+    pub order: Option<Option<i64>>,
+}
+
+fn rfc3339(ms: i64) -> String {
+    jiff::Timestamp::from_millisecond(ms)
+        .map(|t| t.to_string())
+        .unwrap_or_default()
+}
+
+/// The TZID of a CALDAV:calendar-timezone value.
+fn tzid_of(calendar_timezone: &str) -> Option<String> {
+    calendar_timezone.lines().find_map(|l| {
+        let (name, value) = l.split_once(':')?;
+        name.trim()
+            .eq_ignore_ascii_case("TZID")
+            .then(|| value.trim().to_owned())
+    })
+}
+
+/// The API view of a granted calendar.
+pub(crate) fn view(state: &ApiState, me: &Principal, g: &Granted) -> Calendar {
+    let c = g.collection();
+    let p = g.privileges();
+    let access = if c.owner_id == me.id() && p.can_write() {
+        "owner"
+    } else if p.write_content {
+        "read-write"
+    } else {
+        "read"
+    };
+    Calendar {
+        id: c.id.0,
+        name: c.name().to_owned(),
+        owner: g.owner_name().to_owned(),
+        display_name: c.props.displayname.clone(),
+        description: c.props.description.clone(),
+        color: c.props.color.clone(),
+        order: c.props.order,
+        time_zone: c.props.timezone.as_deref().and_then(tzid_of),
+        components: c
+            .props
+            .components
+            .iter()
+            .map(|k| k.name().to_owned())
+            .collect(),
+        access: access.to_owned(),
+        sync_token: state.core.current_token(&g.reader()).to_string(),
+        etag: format!("\"{}-{}\"", c.id.0.simple(), c.seq),
+        updated: rfc3339(c.modified_at),
+    }
+}
+
+fn components(names: &[String]) -> Result<ComponentSet, Problem> {
+    let mut set = ComponentSet::EMPTY;
+    for n in names {
+        match ComponentKind::from_name(n) {
+            Some(k @ (ComponentKind::Event | ComponentKind::Todo | ComponentKind::Journal)) => {
+                set.insert(k)
+            }
+            _ => {
+                return Err(Problem::invalid_field(
+                    "/components",
+                    format!("{n:?} is not one of VEVENT, VTODO, VJOURNAL"),
+                ));
+            }
+        }
+    }
+    if set.is_empty() {
+        return Err(Problem::invalid_field(
+            "/components",
+            "name at least one component type",
+        ));
+    }
+    Ok(set)
+}
+
+fn text_change(prop: LiveProperty, value: &Option<String>) -> PropChange {
+    match value {
+        Some(v) => PropChange::Set(prop, v.clone()),
+        None => PropChange::Remove(prop),
+    }
+}
+
+/// Lists the caller's calendars.
+#[utoipa::path(get, path = "/calendars", tag = "calendars",
+    responses((status = 200, body = CalendarList), (status = 401, body = Problem)))]
+pub async fn list(
+    State(state): State<ApiState>,
+    Caller(me): Caller,
+) -> ApiResult<Json<CalendarList>> {
+    let items = state.core.calendars(&me).await?;
+    Ok(Json(CalendarList {
+        items: items.iter().map(|g| view(&state, &me, g)).collect(),
+    }))
+}
+
+/// Creates a calendar in the caller's home.
+#[utoipa::path(post, path = "/calendars", tag = "calendars", request_body = NewCalendar,
+    responses((status = 201, body = Calendar), (status = 409, body = Problem),
+        (status = 422, body = Problem), (status = 401, body = Problem)))]
+pub async fn create(
+    State(state): State<ApiState>,
+    Caller(me): Caller,
+    JsonBody(new): JsonBody<NewCalendar>,
+) -> ApiResult<Response> {
+    let home = state.core.home(&me).await?;
+    let writer = home.writer()?;
+    let name = new
+        .name
+        .unwrap_or_else(|| Uuid::now_v7().simple().to_string());
+    let mut changes = Vec::new();
+    for (prop, value) in [
+        (LiveProperty::DisplayName, &new.display_name),
+        (LiveProperty::Description, &new.description),
+        (LiveProperty::Color, &new.color),
+    ] {
+        if let Some(v) = value {
+            changes.push(PropChange::Set(prop, v.clone()));
+        }
+    }
+    if let Some(order) = new.order {
+        changes.push(PropChange::Set(LiveProperty::Order, order.to_string()));
+    }
+    if let Some(names) = &new.components {
+        changes.push(PropChange::Components(components(names)?));
+    }
+    let created = state
+        .core
+        .create_collection(&writer, &name, NewCollection::Calendar, &changes)
+        .await?;
+    let body = view(&state, &me, &created);
+    let location = format!("/api/v1/calendars/{}", body.id);
+    Ok((
+        StatusCode::CREATED,
+        [(http::header::LOCATION, location)],
+        Json(body),
+    )
+        .into_response())
+}
+
+/// Reads one calendar.
+#[utoipa::path(get, path = "/calendars/{calendar_id}", tag = "calendars",
+    params(("calendar_id" = Uuid, Path, description = "Calendar id")),
+    responses((status = 200, body = Calendar), (status = 404, body = Problem), (status = 401, body = Problem)))]
+pub async fn get(
+    State(state): State<ApiState>,
+    Caller(me): Caller,
+    Path(id): Path<Uuid>,
+) -> ApiResult<Json<Calendar>> {
+    let g = state.core.calendar(&me, CollectionId(id)).await?;
+    Ok(Json(view(&state, &me, &g)))
+}
+
+/// Changes a calendar's name, color, description or order.
+#[utoipa::path(patch, path = "/calendars/{calendar_id}", tag = "calendars", request_body = CalendarPatch,
+    params(("calendar_id" = Uuid, Path, description = "Calendar id")),
+    responses((status = 200, body = Calendar), (status = 403, body = Problem),
+        (status = 404, body = Problem), (status = 422, body = Problem), (status = 401, body = Problem)))]
+pub async fn update(
+    State(state): State<ApiState>,
+    Caller(me): Caller,
+    Path(id): Path<Uuid>,
+    JsonBody(patch): JsonBody<CalendarPatch>,
+) -> ApiResult<Json<Calendar>> {
+    let g = state.core.calendar(&me, CollectionId(id)).await?;
+    let writer = g.writer()?;
+    let mut changes = Vec::new();
+    for (prop, value) in [
+        (LiveProperty::DisplayName, &patch.display_name),
+        (LiveProperty::Description, &patch.description),
+        (LiveProperty::Color, &patch.color),
+    ] {
+        if let Some(v) = value {
+            changes.push(text_change(prop, v));
+        }
+    }
+    if let Some(order) = patch.order {
+        changes.push(text_change(
+            LiveProperty::Order,
+            &order.map(|o| o.to_string()),
+        ));
+    }
+    if !changes.is_empty() {
+        state
+            .core
+            .patch_collection_properties(&writer, &changes)
+            .await
+            .map_err(|e| property_problem(e, &changes))?;
+    }
+    let g = state.core.calendar(&me, CollectionId(id)).await?;
+    Ok(Json(view(&state, &me, &g)))
+}
+
+/// Names the JSON field behind each rejected property change.
+fn property_problem(e: kairos_core::CoreError, changes: &[PropChange]) -> Problem {
+    let kairos_core::CoreError::Properties(list) = e else {
+        return e.into();
+    };
+    let field = |i: usize| match changes.get(i) {
+        Some(PropChange::Set(p, _) | PropChange::Remove(p)) => match p {
+            LiveProperty::DisplayName => "/display_name",
+            LiveProperty::Description => "/description",
+            LiveProperty::Color => "/color",
+            LiveProperty::Order => "/order",
+            LiveProperty::Timezone => "/time_zone",
+        },
+        _ => "",
+    };
+    let mut p = Problem::new(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid",
+        "some fields are invalid",
+    );
+    for (i, err) in list {
+        let detail = match err {
+            kairos_core::PropertyError::InvalidValue(why) => why,
+            other => format!("{other:?}"),
+        };
+        p.errors.push(crate::problem::FieldProblem {
+            pointer: field(i).to_owned(),
+            detail,
+        });
+    }
+    p
+}
+
+/// Deletes a calendar and every event in it.
+#[utoipa::path(delete, path = "/calendars/{calendar_id}", tag = "calendars",
+    params(("calendar_id" = Uuid, Path, description = "Calendar id")),
+    responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem), (status = 401, body = Problem)))]
+pub async fn delete(
+    State(state): State<ApiState>,
+    Caller(me): Caller,
+    Path(id): Path<Uuid>,
+) -> ApiResult<StatusCode> {
+    let g = state.core.calendar(&me, CollectionId(id)).await?;
+    state.core.delete_collection(&g.writer()?).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,145 @@
+//! The OpenAPI 3.1 document (generated from the handlers' annotations) and the API
+//! reference page, whose viewer is bundled in the binary.
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::{ApiState, calendars, tokens};
+
+/// Base path of the API.
+pub const BASE: &str = "/api/v1";
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Kairos API",
+        version = "1",
+        description = "JSON over the same calendars, rules and change log as Kairos's CalDAV \
+                       server. Errors are RFC 9457 problem documents. See docs/api.md."
+    ),
+    tags(
+        (name = "calendars", description = "Calendars of the caller"),
+        (name = "tokens", description = "API tokens and app passwords of the caller")
+    ),
+    modifiers(&Security),
+    security(("bearer" = []), ("basic" = []))
+)]
+struct ApiDoc;
+
+/// Declares the two ways to sign in.
+struct Security;
+
+impl Modify for Security {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
+        );
+        components.add_security_scheme(
+            "basic",
+            SecurityScheme::Http(Http::new(HttpAuthScheme::Basic)),
+        );
+    }
+}
+
+/// The document, built once.
+pub fn document() -> utoipa::openapi::OpenApi {
+    let (_, doc) = api_router().split_for_parts();
+    doc
+}
+
+fn api_router() -> OpenApiRouter<ApiState> {
+    let v1 = OpenApiRouter::new()
+        .routes(routes!(calendars::list, calendars::create))
+        .routes(routes!(
+            calendars::get,
+            calendars::update,
+            calendars::delete
+        ))
+        .routes(routes!(tokens::list, tokens::create))
+        .routes(routes!(tokens::revoke));
+    OpenApiRouter::with_openapi(ApiDoc::openapi()).nest(BASE, v1)
+}
+
+const REDOC: &[u8] = include_bytes!("../assets/redoc.standalone.js");
+
+const DOCS_PAGE: &str = r#"<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Kairos API reference</title>
+</head>
+<body>
+<redoc spec-url="/api/v1/openapi.json" hide-download-button="false"></redoc>
+<script src="/api/v1/docs/redoc.js"></script>
+</body>
+</html>
+"#;
+
+/// Only our own origin: the viewer never reaches a CDN (its one remote image is blocked).
+const DOCS_CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; \
+                        img-src 'self' data:; font-src 'self' data:; connect-src 'self'; \
+                        worker-src 'self' blob:; frame-ancestors 'none'";
+
+fn with_type(body: impl IntoResponse, content_type: &'static str) -> Response {
+    let mut r = body.into_response();
+    r.headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    r
+}
+
+/// The API routes with the document and reference page.
+pub fn routes() -> Router<ApiState> {
+    let (router, doc) = api_router().split_for_parts();
+    let json: Arc<str> = match serde_json::to_string_pretty(&doc) {
+        Ok(s) => s.into(),
+        Err(e) => {
+            tracing::error!(error = %e, "OpenAPI document not serialisable");
+            "{}".into()
+        }
+    };
+    router
+        .route(
+            "/api/v1/{*rest}",
+            axum::routing::any(|| async { crate::Problem::not_found() }),
+        )
+        .route(
+            "/api/v1/openapi.json",
+            get(move || {
+                let json = json.clone();
+                async move { with_type(json.to_string(), "application/json") }
+            }),
+        )
+        .route(
+            "/api/v1/docs",
+            get(|| async {
+                let mut r = with_type(DOCS_PAGE, "text/html; charset=utf-8");
+                r.headers_mut().insert(
+                    header::CONTENT_SECURITY_POLICY,
+                    HeaderValue::from_static(DOCS_CSP),
+                );
+                r
+            }),
+        )
+        .route(
+            "/api/v1/docs/redoc.js",
+            get(|| async {
+                let mut r = with_type(REDOC, "text/javascript; charset=utf-8");
+                r.headers_mut().insert(
+                    header::CACHE_CONTROL,
+                    HeaderValue::from_static("public, max-age=86400"),
+                );
+                r
+            }),
+        )
+}
