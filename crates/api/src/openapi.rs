@@ -12,7 +12,7 @@ use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::{ApiState, calendars, tokens};
+use crate::{ApiState, calendars, session, tokens};
 
 /// Base path of the API.
 pub const BASE: &str = "/api/v1";
@@ -27,7 +27,8 @@ pub const BASE: &str = "/api/v1";
     ),
     tags(
         (name = "calendars", description = "Calendars of the caller"),
-        (name = "tokens", description = "API tokens and app passwords of the caller")
+        (name = "tokens", description = "API tokens and app passwords of the caller"),
+        (name = "session", description = "Browser sign-in with a cookie (state-changing requests then need X-CSRF-Token)")
     ),
     modifiers(&Security),
     security(("bearer" = []), ("basic" = []))
@@ -66,7 +67,12 @@ fn api_router() -> OpenApiRouter<ApiState> {
             calendars::delete
         ))
         .routes(routes!(tokens::list, tokens::create))
-        .routes(routes!(tokens::revoke));
+        .routes(routes!(tokens::revoke))
+        .routes(routes!(
+            session::sign_in,
+            session::current,
+            session::sign_out
+        ));
     OpenApiRouter::with_openapi(ApiDoc::openapi()).nest(BASE, v1)
 }
 

@@ -44,8 +44,10 @@ pub struct FieldProblem {
 /// Base of the problem type URIs (documented in docs/api.md).
 const TYPE_BASE: &str = "https://kairos.dev/problems/";
 
-/// The challenge sent with every 401: Bearer tokens, or Basic with a password.
-pub const CHALLENGE: &str = "Bearer realm=\"Kairos\", Basic realm=\"Kairos\", charset=\"UTF-8\"";
+/// The challenge sent with every 401. Basic works too (clients send it unasked), but is
+/// not offered: a Basic challenge makes browsers pop up a password dialog over the web
+/// calendar's own sign-in.
+pub const CHALLENGE: &str = "Bearer realm=\"Kairos\"";
 
 impl Problem {
     /// A problem with a status and a detail; the type is derived from `kind`.

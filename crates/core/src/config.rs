@@ -54,6 +54,8 @@ pub struct AuthConfig {
     pub block_duration: Duration,
     /// Password hash checks allowed to run at once.
     pub max_concurrent_verifications: usize,
+    /// How long a browser session lasts after sign-in.
+    pub session_lifetime: Duration,
 }
 
 impl Default for AuthConfig {
@@ -64,6 +66,7 @@ impl Default for AuthConfig {
             failure_window: Duration::from_secs(300),
             block_duration: Duration::from_secs(60),
             max_concurrent_verifications: 2,
+            session_lifetime: Duration::from_secs(14 * 24 * 3600),
         }
     }
 }

@@ -55,6 +55,7 @@ pub fn app(core: Arc<Kairos>, settings: &Settings) -> Router {
             core.clone(),
             kairos_api::ApiConfig {
                 max_body: settings.max_body_size,
+                secure_cookies: settings.cookie_secure,
             },
         ));
         router = router.merge(kairos_dav::router(

@@ -68,6 +68,11 @@ pub struct Settings {
     pub auth_block_secs: u64,
     /// Seconds in-flight requests get to finish after SIGTERM.
     pub shutdown_grace_secs: u64,
+    /// Hours a browser session lasts after sign-in.
+    pub session_hours: u64,
+    /// Mark the session cookie `Secure` (browsers then send it over HTTPS and to localhost
+    /// only); turn off only for plain-HTTP deployments on a trusted network.
+    pub cookie_secure: bool,
     /// Days deletions stay in the sync log; older sync tokens must resynchronize.
     pub sync_retention_days: u64,
     /// Days ahead recurring instances are materialised in the time index.
@@ -100,6 +105,8 @@ impl Default for Settings {
             auth_max_failures: 10,
             auth_block_secs: 60,
             shutdown_grace_secs: 30,
+            session_hours: 14 * 24,
+            cookie_secure: true,
             sync_retention_days: 90,
             index_horizon_days: 732,
             index_max_instances: 2000,
@@ -170,6 +177,7 @@ impl Settings {
         core.time_index.max_instances = self.index_max_instances.max(1);
         core.max_query_instances = self.max_query_instances.max(1);
         core.worker.batch = self.worker_batch.max(1);
+        core.auth.session_lifetime = Duration::from_secs(self.session_hours.max(1) * 3600);
         core
     }
 }
@@ -192,6 +200,8 @@ Settings (TOML key = environment variable, default):
   auth_max_failures   KAIROS_AUTH_MAX_FAILURES    10
   auth_block_secs     KAIROS_AUTH_BLOCK_SECS      60
   shutdown_grace_secs KAIROS_SHUTDOWN_GRACE_SECS  30
+  session_hours       KAIROS_SESSION_HOURS        336 (browser sign-in lifetime)
+  cookie_secure       KAIROS_COOKIE_SECURE        true (false only for plain HTTP off localhost)
   sync_retention_days KAIROS_SYNC_RETENTION_DAYS  90
   index_horizon_days  KAIROS_INDEX_HORIZON_DAYS   732 (recurring instances indexed ahead)
   index_max_instances KAIROS_INDEX_MAX_INSTANCES  2000 (per object; later ones evaluated)

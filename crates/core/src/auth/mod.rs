@@ -4,6 +4,7 @@ mod credential_cache;
 mod failures;
 mod password;
 mod presented;
+mod sessions;
 mod tokens;
 
 use std::net::IpAddr;
@@ -15,6 +16,7 @@ pub use credential_cache::CredentialCache;
 pub use failures::FailureThrottle;
 pub use password::{hash_password, verify_password};
 pub use presented::{Presented, presented_or_unauthenticated};
+pub use sessions::{NewSession, csrf_matches, csrf_token};
 pub use tokens::{MintedCredential, NewCredential, SECRET_PREFIX};
 
 use crate::access::Principal;
