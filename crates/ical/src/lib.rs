@@ -7,9 +7,11 @@
 //! layers can use it on the stored bytes through [`to_calcard`].
 
 mod analyse;
+mod bundle;
 mod compat;
 mod contentline;
 mod error;
+mod fold;
 mod kind;
 mod object;
 mod props;
@@ -21,6 +23,7 @@ mod tree;
 mod unfold;
 mod value;
 
+pub use bundle::{SplitError, SplitResource, merge_calendars, split_calendar};
 pub use error::{IngestError, Precondition};
 pub use kind::{ComponentKind, ComponentSet};
 pub use object::{CalendarObject, ingest};

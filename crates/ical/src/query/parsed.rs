@@ -205,24 +205,7 @@ fn raw_line(unfolded: &Unfolded, physical: &[&[u8]], line: usize, logical: &str)
     }
 }
 
-/// Folds one logical line at 75 octets (RFC 5545 §3.1), never inside a character, and
-/// ends it with CRLF.
-pub(crate) fn fold(line: &str) -> String {
-    const LIMIT: usize = 75;
-    let mut out = String::with_capacity(line.len() + line.len() / LIMIT * 3 + 2);
-    let mut width = 0;
-    for c in line.chars() {
-        let len = c.len_utf8();
-        if width + len > LIMIT {
-            out.push_str("\r\n ");
-            width = 1;
-        }
-        out.push(c);
-        width += len;
-    }
-    out.push_str("\r\n");
-    out
-}
+pub(crate) use crate::fold::fold;
 
 fn owned_prop(
     cl: &ContentLine<'_>,

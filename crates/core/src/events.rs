@@ -1,0 +1,166 @@
+//! Calendar objects as the REST API, web calendar and MCP see them: by window, by
+//! instance, and several changes committed together (a series split, an import).
+
+use kairos_ical::query::CompFilter;
+use kairos_ical::{ComponentKind, Expansion, Schedule, TimeRange};
+use kairos_store::{CollectionKind, FetchedObject, ObjectMeta};
+
+use crate::objects::{check_uid, prepare_write};
+use crate::{Conditions, CoreError, CoreResult, Kairos, Reader, Writer, now_ms};
+
+/// One change of a [`Kairos::write_batch`].
+#[derive(Clone, Debug)]
+pub enum BatchChange {
+    /// Create or replace member `name` with iCalendar `data`, if `conditions` hold.
+    Put {
+        /// Member name.
+        name: String,
+        /// iCalendar bytes.
+        data: Vec<u8>,
+        /// If-Match / If-None-Match for this member.
+        conditions: Conditions,
+    },
+    /// Delete member `name`, if `conditions` hold.
+    Delete {
+        /// Member name.
+        name: String,
+        /// If-Match for this member.
+        conditions: Conditions,
+    },
+}
+
+/// A name for a new member: the UID when it is a safe file name, else a fresh id.
+pub fn member_name_for(uid: &str) -> String {
+    let safe = !uid.is_empty()
+        && uid.len() <= 200
+        && uid
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '@'));
+    if safe {
+        format!("{uid}.ics")
+    } else {
+        format!("{}.ics", uuid::Uuid::now_v7().simple())
+    }
+}
+
+impl Kairos {
+    /// Events and tasks with an instance overlapping `range`, ordered by name, with bytes.
+    pub async fn objects_in_window(
+        &self,
+        reader: &Reader,
+        range: TimeRange,
+    ) -> CoreResult<Vec<FetchedObject>> {
+        let mut out = Vec::new();
+        for kind in [ComponentKind::Event, ComponentKind::Todo] {
+            if !reader.collection().props.components.contains(kind) {
+                continue;
+            }
+            let mut inner = CompFilter::named(kind.name());
+            inner.time_range = Some(range);
+            let mut filter = CompFilter::named("VCALENDAR");
+            filter.comp_filters.push(inner);
+            out.extend(self.query_calendar(reader, &filter, None, true).await?);
+        }
+        out.sort_by(|a, b| a.meta.name.cmp(&b.meta.name));
+        out.dedup_by(|a, b| a.meta.name == b.meta.name);
+        Ok(out)
+    }
+
+    /// The instances of a stored object that overlap `range` (bounded by the query cap),
+    /// with floating times in the calendar's zone.
+    pub fn instances_in(
+        &self,
+        reader: &Reader,
+        data: &[u8],
+        range: &TimeRange,
+    ) -> CoreResult<Expansion> {
+        let opts = self.query_options(reader.collection(), None);
+        let schedule = Schedule::parse(data)
+            .map_err(|e| CoreError::Internal(format!("stored object not interpretable: {e}")))?;
+        Ok(schedule.instances(range, &opts.floating, opts.expansion_cap))
+    }
+
+    /// Applies several member changes to one calendar in one transaction: all of them
+    /// happen, or (on any failed condition or precondition) none. Each gets its own
+    /// change-log entry, as if made one by one.
+    pub async fn write_batch(
+        &self,
+        writer: &Writer,
+        changes: Vec<BatchChange>,
+    ) -> CoreResult<Vec<ObjectMeta>> {
+        let collection = writer.collection();
+        if collection.kind != CollectionKind::Calendar {
+            return Err(CoreError::NotAllowed("batches are for calendars"));
+        }
+        let mut prepared = Vec::with_capacity(changes.len());
+        for change in changes {
+            prepared.push(match change {
+                BatchChange::Put {
+                    name,
+                    data,
+                    conditions,
+                } => {
+                    if !crate::valid_segment(&name) {
+                        return Err(CoreError::Invalid("bad resource name".into()));
+                    }
+                    let write = prepare_write(&self.config, collection, &name, data, None)?;
+                    (name, Some(write), conditions)
+                }
+                BatchChange::Delete { name, conditions } => (name, None, conditions),
+            });
+        }
+        let touched: Vec<&str> = prepared.iter().map(|(n, _, _)| n.as_str()).collect();
+        let mut tx = self.store.begin().await?;
+        let mut stored = Vec::new();
+        for (name, write, conditions) in &prepared {
+            let seq = tx.bump_seq(collection.id, now_ms()).await?;
+            let existing = tx.object(collection.id, name).await?;
+            conditions.check_for_write(existing.as_ref().map(|o| o.meta.etag.as_str()))?;
+            match write {
+                Some(write) => {
+                    check_uid(
+                        tx.as_mut(),
+                        writer.granted().owner_name(),
+                        collection,
+                        write,
+                        &touched,
+                    )
+                    .await?;
+                    stored.push(tx.put_object(collection.id, write, now_ms()).await?);
+                    tx.record_change(collection.id, name, seq, false, now_ms())
+                        .await?;
+                }
+                None => {
+                    if existing.is_none() {
+                        return Err(CoreError::NotFound);
+                    }
+                    tx.delete_object(collection.id, name).await?;
+                    tx.record_change(collection.id, name, seq, true, now_ms())
+                        .await?;
+                }
+            }
+        }
+        tx.commit().await?;
+        Ok(stored)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn member_names_come_from_safe_uids_only() {
+        assert_eq!(
+            member_name_for("abc-123@example.com"),
+            "abc-123@example.com.ics"
+        );
+        for unsafe_uid in ["", "a/b", "a b", "../x", &"x".repeat(201)] {
+            let name = member_name_for(unsafe_uid);
+            assert!(
+                name.ends_with(".ics") && name.len() == 36,
+                "{unsafe_uid:?} -> {name}"
+            );
+        }
+    }
+}
