@@ -12,6 +12,7 @@ mod calendars;
 mod caller;
 mod openapi;
 mod problem;
+mod publish;
 mod session;
 mod tokens;
 

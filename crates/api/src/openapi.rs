@@ -12,7 +12,7 @@ use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::{ApiState, calendars, session, tokens};
+use crate::{ApiState, calendars, publish, session, tokens};
 
 /// Base path of the API.
 pub const BASE: &str = "/api/v1";
@@ -28,6 +28,7 @@ pub const BASE: &str = "/api/v1";
     tags(
         (name = "calendars", description = "Calendars of the caller"),
         (name = "tokens", description = "API tokens and app passwords of the caller"),
+        (name = "sharing", description = "Public links and shares of the caller's calendars"),
         (name = "session", description = "Browser sign-in with a cookie (state-changing requests then need X-CSRF-Token)")
     ),
     modifiers(&Security),
@@ -65,6 +66,13 @@ fn api_router() -> OpenApiRouter<ApiState> {
             calendars::get,
             calendars::update,
             calendars::delete
+        ))
+        .routes(routes!(publish::export))
+        .routes(routes!(publish::import))
+        .routes(routes!(
+            publish::link_status,
+            publish::link_create,
+            publish::link_revoke
         ))
         .routes(routes!(tokens::list, tokens::create))
         .routes(routes!(tokens::revoke))
@@ -119,6 +127,7 @@ pub fn routes() -> Router<ApiState> {
             "/api/v1/{*rest}",
             axum::routing::any(|| async { crate::Problem::not_found() }),
         )
+        .route("/public/{file}", get(publish::public_file))
         .route(
             "/api/v1/openapi.json",
             get(move || {

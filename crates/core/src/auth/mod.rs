@@ -6,6 +6,7 @@ mod password;
 mod presented;
 mod sessions;
 mod tokens;
+pub(crate) use tokens::{new_secret, secret_hash};
 
 use std::net::IpAddr;
 use std::sync::{Arc, OnceLock};

@@ -1,0 +1,181 @@
+//! Calendar files in and out (`/calendars/{id}/export`, `/import`), secret public links
+//! (`/calendars/{id}/public-link`) and what those links serve (`/public/{secret}.ics`).
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use kairos_store::CollectionId;
+use serde::Serialize;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use crate::ApiState;
+use crate::caller::Caller;
+use crate::problem::{ApiResult, Problem};
+
+/// Media type of iCalendar files.
+pub const TEXT_CALENDAR: &str = "text/calendar; charset=utf-8";
+
+/// What an import did.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ImportResult {
+    /// Events and tasks created.
+    pub created: usize,
+    /// Events and tasks replaced (same UID as one already in the calendar).
+    pub replaced: usize,
+}
+
+/// A calendar's public link.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PublicLink {
+    /// The link's path on this server; anyone holding it can read the calendar. Only
+    /// present right after creation: the secret is stored hashed.
+    pub url: Option<String>,
+    /// Whether the calendar has a working link.
+    pub active: bool,
+    /// When the link was made, RFC 3339.
+    pub created: Option<String>,
+}
+
+fn calendar_response(ics: String, filename: &str) -> Response {
+    let mut r = ics.into_response();
+    let h = r.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(TEXT_CALENDAR),
+    );
+    let safe: String = filename
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        .collect();
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{safe}.ics\"")) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    r
+}
+
+/// The whole calendar as one iCalendar file.
+#[utoipa::path(get, path = "/calendars/{calendar_id}/export", tag = "calendars",
+    params(("calendar_id" = Uuid, Path, description = "Calendar id")),
+    responses((status = 200, content_type = "text/calendar", body = String),
+        (status = 404, body = Problem), (status = 401, body = Problem)))]
+pub async fn export(
+    State(state): State<ApiState>,
+    Caller(me): Caller,
+    Path(id): Path<Uuid>,
+) -> ApiResult<Response> {
+    let g = state.core.calendar(&me, CollectionId(id)).await?;
+    let ics = state.core.export_calendar(&g.reader()).await?;
+    Ok(calendar_response(ics, g.collection().name()))
+}
+
+/// Reads an iCalendar file into the calendar: one event per UID, replacing events with
+/// the same UID; all of it or (on any invalid event) nothing.
+#[utoipa::path(post, path = "/calendars/{calendar_id}/import", tag = "calendars",
+    params(("calendar_id" = Uuid, Path, description = "Calendar id")),
+    request_body(content = String, content_type = "text/calendar"),
+    responses((status = 200, body = ImportResult), (status = 415, body = Problem),
+        (status = 422, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem),
+        (status = 401, body = Problem)))]
+pub async fn import(
+    State(state): State<ApiState>,
+    Caller(me): Caller,
+    Path(id): Path<Uuid>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult<Json<ImportResult>> {
+    let calendar_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|v| v.trim().eq_ignore_ascii_case("text/calendar"));
+    if !calendar_type {
+        return Err(Problem::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported-media-type",
+            "send the file as text/calendar",
+        ));
+    }
+    let g = state.core.calendar(&me, CollectionId(id)).await?;
+    let outcome = state.core.import_calendar(&g.writer()?, &body).await?;
+    Ok(Json(ImportResult {
+        created: outcome.created,
+        replaced: outcome.replaced,
+    }))
+}
+
+fn rfc3339(ms: i64) -> Option<String> {
+    jiff::Timestamp::from_millisecond(ms)
+        .ok()
+        .map(|t| t.to_string())
+}
+
+/// Whether the calendar has a public link (its secret is not shown again).
+#[utoipa::path(get, path = "/calendars/{calendar_id}/public-link", tag = "sharing",
+    params(("calendar_id" = Uuid, Path, description = "Calendar id")),
+    responses((status = 200, body = PublicLink), (status = 404, body = Problem), (status = 401, body = Problem)))]
+pub async fn link_status(
+    State(state): State<ApiState>,
+    Caller(me): Caller,
+    Path(id): Path<Uuid>,
+) -> ApiResult<Json<PublicLink>> {
+    let g = state.core.calendar(&me, CollectionId(id)).await?;
+    let created = state.core.public_link_created(&g.reader()).await?;
+    Ok(Json(PublicLink {
+        url: None,
+        active: created.is_some(),
+        created: created.and_then(rfc3339),
+    }))
+}
+
+/// Makes a new secret read-only link to the calendar (an earlier one stops working).
+#[utoipa::path(post, path = "/calendars/{calendar_id}/public-link", tag = "sharing",
+    params(("calendar_id" = Uuid, Path, description = "Calendar id")),
+    responses((status = 201, body = PublicLink), (status = 403, body = Problem),
+        (status = 404, body = Problem), (status = 401, body = Problem)))]
+pub async fn link_create(
+    State(state): State<ApiState>,
+    Caller(me): Caller,
+    Path(id): Path<Uuid>,
+) -> ApiResult<Response> {
+    let g = state.core.calendar(&me, CollectionId(id)).await?;
+    let secret = state.core.create_public_link(&me, &g.writer()?).await?;
+    let body = PublicLink {
+        url: Some(format!("/public/{secret}.ics")),
+        active: true,
+        created: rfc3339(jiff::Timestamp::now().as_millisecond()),
+    };
+    Ok((StatusCode::CREATED, Json(body)).into_response())
+}
+
+/// Revokes the calendar's public link.
+#[utoipa::path(delete, path = "/calendars/{calendar_id}/public-link", tag = "sharing",
+    params(("calendar_id" = Uuid, Path, description = "Calendar id")),
+    responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem), (status = 401, body = Problem)))]
+pub async fn link_revoke(
+    State(state): State<ApiState>,
+    Caller(me): Caller,
+    Path(id): Path<Uuid>,
+) -> ApiResult<StatusCode> {
+    let g = state.core.calendar(&me, CollectionId(id)).await?;
+    state.core.revoke_public_link(&me, &g.writer()?).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// What a public link serves (no sign-in: the secret is the grant).
+pub async fn public_file(
+    State(state): State<ApiState>,
+    Path(file): Path<String>,
+) -> ApiResult<Response> {
+    let secret = file.strip_suffix(".ics").unwrap_or(&file);
+    let ics = state.core.public_calendar(secret).await?;
+    let mut r = calendar_response(ics, "calendar");
+    r.headers_mut().remove(header::CONTENT_DISPOSITION);
+    r.headers_mut().insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, max-age=60"),
+    );
+    Ok(r)
+}
