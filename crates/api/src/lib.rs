@@ -10,6 +10,7 @@
 mod body;
 mod calendars;
 mod caller;
+mod freebusy;
 mod openapi;
 mod problem;
 mod publish;

@@ -12,7 +12,7 @@ use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::{ApiState, calendars, publish, session, tokens};
+use crate::{ApiState, calendars, freebusy, publish, session, tokens};
 
 /// Base path of the API.
 pub const BASE: &str = "/api/v1";
@@ -67,6 +67,7 @@ fn api_router() -> OpenApiRouter<ApiState> {
             calendars::update,
             calendars::delete
         ))
+        .routes(routes!(freebusy::query))
         .routes(routes!(publish::export))
         .routes(routes!(publish::import))
         .routes(routes!(

@@ -115,6 +115,19 @@ impl FreeBusy {
         Ok(())
     }
 
+    /// Adds another free/busy's periods (e.g. of another calendar), merging them.
+    pub fn absorb(&mut self, other: &FreeBusy) {
+        let clipped: Vec<BusyPeriod> = other
+            .periods
+            .iter()
+            .flat_map(|p| self.clip(p.start, p.end, p.kind))
+            .collect();
+        if !clipped.is_empty() {
+            self.periods.extend(clipped);
+            self.periods = merge(std::mem::take(&mut self.periods));
+        }
+    }
+
     /// The merged busy periods, ordered by start (then kind).
     pub fn periods(&self) -> &[BusyPeriod] {
         &self.periods
