@@ -1,8 +1,9 @@
-//! JSON request bodies whose rejections are problem documents, and the "absent vs null"
-//! distinction that PATCH needs.
+//! Request parts whose rejections are problem documents (JSON bodies, path and query
+//! parameters), and the "absent vs null" distinction that PATCH needs.
 
 use axum::extract::rejection::JsonRejection;
-use axum::extract::{FromRequest, Request};
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use http::request::Parts;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer};
 
@@ -51,4 +52,22 @@ where
     T: Deserialize<'de>,
 {
     Option::<T>::deserialize(d).map(Some)
+}
+
+/// Path parameters whose parse failures are problem documents (400).
+pub struct ApiPath<T>(pub T);
+
+impl<S, T> FromRequestParts<S> for ApiPath<T>
+where
+    T: DeserializeOwned + Send,
+    S: Send + Sync,
+{
+    type Rejection = Problem;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Problem> {
+        match axum::extract::Path::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path(v)) => Ok(ApiPath(v)),
+            Err(e) => Err(Problem::bad_request(e.body_text())),
+        }
+    }
 }

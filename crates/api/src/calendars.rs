@@ -1,6 +1,6 @@
 //! `/calendars`: list, create, read, update, delete.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use axum::{Json, http::StatusCode};
 use kairos_core::{Granted, LiveProperty, NewCollection, Principal, PropChange};
@@ -11,7 +11,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::ApiState;
-use crate::body::{JsonBody, patch_field};
+use crate::body::{ApiPath, JsonBody, patch_field};
 use crate::caller::Caller;
 use crate::problem::{ApiResult, Problem};
 
@@ -237,7 +237,7 @@ pub async fn create(
 pub async fn get(
     State(state): State<ApiState>,
     Caller(me): Caller,
-    Path(id): Path<Uuid>,
+    ApiPath(id): ApiPath<Uuid>,
 ) -> ApiResult<Json<Calendar>> {
     let g = state.core.calendar(&me, CollectionId(id)).await?;
     Ok(Json(view(&state, &me, &g)))
@@ -251,7 +251,7 @@ pub async fn get(
 pub async fn update(
     State(state): State<ApiState>,
     Caller(me): Caller,
-    Path(id): Path<Uuid>,
+    ApiPath(id): ApiPath<Uuid>,
     JsonBody(patch): JsonBody<CalendarPatch>,
 ) -> ApiResult<Json<Calendar>> {
     let g = state.core.calendar(&me, CollectionId(id)).await?;
@@ -323,7 +323,7 @@ fn property_problem(e: kairos_core::CoreError, changes: &[PropChange]) -> Proble
 pub async fn delete(
     State(state): State<ApiState>,
     Caller(me): Caller,
-    Path(id): Path<Uuid>,
+    ApiPath(id): ApiPath<Uuid>,
 ) -> ApiResult<StatusCode> {
     let g = state.core.calendar(&me, CollectionId(id)).await?;
     state.core.delete_collection(&g.writer()?).await?;

@@ -22,8 +22,10 @@ const MAX_DAYS: i64 = 366;
 #[serde(deny_unknown_fields)]
 pub struct FreeBusyQuery {
     /// Window start, RFC 3339.
+    #[schema(format = DateTime)]
     pub start: String,
     /// Window end (exclusive), RFC 3339; at most 366 days after start.
+    #[schema(format = DateTime)]
     pub end: String,
     /// Calendars to consider; all the caller's own calendars when absent.
     pub calendar_ids: Option<Vec<Uuid>>,

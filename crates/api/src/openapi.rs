@@ -8,6 +8,7 @@ use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa::openapi::{Content, Ref, RefOr, Response as DocResponse};
 use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -53,9 +54,85 @@ impl Modify for Security {
     }
 }
 
+/// Every error answer is a problem document, and some can come from any operation: this
+/// says so once for the whole document instead of on every handler.
+struct StandardProblems;
+
+fn problem_response(description: &str) -> RefOr<DocResponse> {
+    let content = Content::new(Some(RefOr::Ref(Ref::from_schema_name("Problem"))));
+    let mut r = DocResponse::new(description);
+    r.content.insert(PROBLEM_JSON.to_owned(), content);
+    RefOr::T(r)
+}
+
+const PROBLEM_JSON: &str = "application/problem+json";
+
+impl Modify for StandardProblems {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        for item in openapi.paths.paths.values_mut() {
+            let ops = [
+                (&mut item.get, false),
+                (&mut item.put, true),
+                (&mut item.post, true),
+                (&mut item.delete, true),
+                (&mut item.patch, true),
+            ];
+            for (op, changes) in ops {
+                let Some(op) = op.as_mut() else { continue };
+                for resp in op.responses.responses.values_mut() {
+                    if let RefOr::T(r) = resp
+                        && let Some(c) = r.content.get("application/json")
+                        && matches!(&c.schema, Some(RefOr::Ref(re)) if re.ref_location.ends_with("/Problem"))
+                        && let Some(c) = r.content.shift_remove("application/json")
+                    {
+                        r.content.insert(PROBLEM_JSON.to_owned(), c);
+                    }
+                }
+                let has_path_params =
+                    op.parameters.iter().flatten().any(|p| {
+                        matches!(p.parameter_in, utoipa::openapi::path::ParameterIn::Path)
+                    });
+                let mut standard = vec![
+                    ("400", "The path, query or body is malformed"),
+                    (
+                        "401",
+                        "Sign in with a Bearer token, HTTP Basic or the session cookie",
+                    ),
+                    (
+                        "429",
+                        "Too many failed sign-ins from this client or for this user",
+                    ),
+                    ("503", "The server is busy; retry shortly"),
+                ];
+                if changes {
+                    standard.push((
+                        "403",
+                        "Not allowed (read-only token, or a cookie without X-CSRF-Token)",
+                    ));
+                }
+                if op.request_body.is_some() {
+                    standard.push(("413", "The body is larger than the server accepts"));
+                    standard.push(("415", "The body's media type is not accepted"));
+                    standard.push(("422", "The body is well-formed but invalid"));
+                }
+                if has_path_params {
+                    standard.push(("404", "No such resource, or not yours to see"));
+                }
+                for (code, description) in standard {
+                    op.responses
+                        .responses
+                        .entry(code.to_owned())
+                        .or_insert_with(|| problem_response(description));
+                }
+            }
+        }
+    }
+}
+
 /// The document, built once.
 pub fn document() -> utoipa::openapi::OpenApi {
-    let (_, doc) = api_router().split_for_parts();
+    let (_, mut doc) = api_router().split_for_parts();
+    StandardProblems.modify(&mut doc);
     doc
 }
 
@@ -115,7 +192,8 @@ fn with_type(body: impl IntoResponse, content_type: &'static str) -> Response {
 
 /// The API routes with the document and reference page.
 pub fn routes() -> Router<ApiState> {
-    let (router, doc) = api_router().split_for_parts();
+    let (router, mut doc) = api_router().split_for_parts();
+    StandardProblems.modify(&mut doc);
     let json: Arc<str> = match serde_json::to_string_pretty(&doc) {
         Ok(s) => s.into(),
         Err(e) => {

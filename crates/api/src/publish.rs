@@ -3,7 +3,7 @@
 
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use kairos_store::CollectionId;
@@ -12,6 +12,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::ApiState;
+use crate::body::ApiPath;
 use crate::caller::Caller;
 use crate::problem::{ApiResult, Problem};
 
@@ -64,7 +65,7 @@ fn calendar_response(ics: String, filename: &str) -> Response {
 pub async fn export(
     State(state): State<ApiState>,
     Caller(me): Caller,
-    Path(id): Path<Uuid>,
+    ApiPath(id): ApiPath<Uuid>,
 ) -> ApiResult<Response> {
     let g = state.core.calendar(&me, CollectionId(id)).await?;
     let ics = state.core.export_calendar(&g.reader()).await?;
@@ -82,7 +83,7 @@ pub async fn export(
 pub async fn import(
     State(state): State<ApiState>,
     Caller(me): Caller,
-    Path(id): Path<Uuid>,
+    ApiPath(id): ApiPath<Uuid>,
     headers: HeaderMap,
     body: Bytes,
 ) -> ApiResult<Json<ImportResult>> {
@@ -119,7 +120,7 @@ fn rfc3339(ms: i64) -> Option<String> {
 pub async fn link_status(
     State(state): State<ApiState>,
     Caller(me): Caller,
-    Path(id): Path<Uuid>,
+    ApiPath(id): ApiPath<Uuid>,
 ) -> ApiResult<Json<PublicLink>> {
     let g = state.core.calendar(&me, CollectionId(id)).await?;
     let created = state.core.public_link_created(&g.reader()).await?;
@@ -138,7 +139,7 @@ pub async fn link_status(
 pub async fn link_create(
     State(state): State<ApiState>,
     Caller(me): Caller,
-    Path(id): Path<Uuid>,
+    ApiPath(id): ApiPath<Uuid>,
 ) -> ApiResult<Response> {
     let g = state.core.calendar(&me, CollectionId(id)).await?;
     let secret = state.core.create_public_link(&me, &g.writer()?).await?;
@@ -157,7 +158,7 @@ pub async fn link_create(
 pub async fn link_revoke(
     State(state): State<ApiState>,
     Caller(me): Caller,
-    Path(id): Path<Uuid>,
+    ApiPath(id): ApiPath<Uuid>,
 ) -> ApiResult<StatusCode> {
     let g = state.core.calendar(&me, CollectionId(id)).await?;
     state.core.revoke_public_link(&me, &g.writer()?).await?;
@@ -167,7 +168,7 @@ pub async fn link_revoke(
 /// What a public link serves (no sign-in: the secret is the grant).
 pub async fn public_file(
     State(state): State<ApiState>,
-    Path(file): Path<String>,
+    ApiPath(file): ApiPath<String>,
 ) -> ApiResult<Response> {
     let secret = file.strip_suffix(".ics").unwrap_or(&file);
     let ics = state.core.public_calendar(secret).await?;

@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use kairos_core::auth::NewCredential;
@@ -13,7 +13,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::ApiState;
-use crate::body::JsonBody;
+use crate::body::{ApiPath, JsonBody};
 use crate::caller::Caller;
 use crate::problem::{ApiResult, Problem};
 
@@ -81,6 +81,7 @@ pub struct TokenList {
 #[serde(deny_unknown_fields)]
 pub struct NewToken {
     /// A label ("phone", "backup script").
+    #[schema(min_length = 1, max_length = 100)]
     pub name: String,
     /// Token (default) or app password.
     pub kind: Option<TokenKind>,
@@ -198,7 +199,7 @@ pub async fn create(
 pub async fn revoke(
     State(state): State<ApiState>,
     Caller(me): Caller,
-    Path(id): Path<Uuid>,
+    ApiPath(id): ApiPath<Uuid>,
 ) -> ApiResult<StatusCode> {
     state.core.revoke_credential(&me, CredentialId(id)).await?;
     Ok(StatusCode::NO_CONTENT)
