@@ -20,7 +20,10 @@ mod tokens;
 use std::sync::Arc;
 
 use axum::Router;
+use http::{HeaderName, HeaderValue, Method};
 use kairos_core::Kairos;
+use tower_http::cors::CorsLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
 
 pub use openapi::document;
 pub use problem::Problem;
@@ -32,6 +35,8 @@ pub struct ApiConfig {
     pub max_body: usize,
     /// Mark the session cookie `Secure`.
     pub secure_cookies: bool,
+    /// Origins allowed to call the API from browsers (CORS); empty: none (the default).
+    pub cors_origins: Vec<String>,
 }
 
 impl Default for ApiConfig {
@@ -39,6 +44,7 @@ impl Default for ApiConfig {
         ApiConfig {
             max_body: 2 * 1024 * 1024,
             secure_cookies: true,
+            cors_origins: Vec::new(),
         }
     }
 }
@@ -53,8 +59,60 @@ pub struct ApiState {
 /// The API's routes, mounted at `/api/v1` (plus the OpenAPI document and its viewer).
 pub fn router(core: Arc<Kairos>, config: ApiConfig) -> Router {
     let max_body = config.max_body;
+    let cors = cors_layer(&config.cors_origins);
     let state = ApiState { core, config };
-    openapi::routes()
+    let mut router = openapi::routes()
         .layer(axum::extract::DefaultBodyLimit::max(max_body))
-        .with_state(state)
+        .with_state(state);
+    for (name, value) in SECURITY_HEADERS {
+        router = router.layer(SetResponseHeaderLayer::if_not_present(
+            HeaderName::from_static(name),
+            HeaderValue::from_static(value),
+        ));
+    }
+    if let Some(cors) = cors {
+        router = router.layer(cors);
+    }
+    router
+}
+
+/// Sent with every API answer: no MIME sniffing, no framing, no referrer leaks, and no
+/// caching of personal data by shared caches.
+const SECURITY_HEADERS: [(&str, &str); 4] = [
+    ("x-content-type-options", "nosniff"),
+    ("x-frame-options", "DENY"),
+    ("referrer-policy", "no-referrer"),
+    ("cache-control", "private, no-cache"),
+];
+
+/// CORS for the configured origins only (credentials allowed, so never `*`).
+fn cors_layer(origins: &[String]) -> Option<CorsLayer> {
+    let allowed: Vec<HeaderValue> = origins
+        .iter()
+        .filter_map(|o| HeaderValue::from_str(o.trim()).ok())
+        .collect();
+    if allowed.is_empty() {
+        return None;
+    }
+    Some(
+        CorsLayer::new()
+            .allow_origin(allowed)
+            .allow_credentials(true)
+            .allow_methods([
+                Method::GET,
+                Method::POST,
+                Method::PUT,
+                Method::PATCH,
+                Method::DELETE,
+            ])
+            .allow_headers([
+                http::header::AUTHORIZATION,
+                http::header::CONTENT_TYPE,
+                http::header::IF_MATCH,
+                http::header::IF_NONE_MATCH,
+                HeaderName::from_static(caller::CSRF_HEADER),
+            ])
+            .expose_headers([http::header::ETAG, http::header::LOCATION])
+            .max_age(std::time::Duration::from_secs(600)),
+    )
 }

@@ -56,6 +56,7 @@ pub fn app(core: Arc<Kairos>, settings: &Settings) -> Router {
             kairos_api::ApiConfig {
                 max_body: settings.max_body_size,
                 secure_cookies: settings.cookie_secure,
+                cors_origins: settings.cors_origins.clone(),
             },
         ));
         router = router.merge(kairos_dav::router(

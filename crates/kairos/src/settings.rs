@@ -73,6 +73,9 @@ pub struct Settings {
     /// Mark the session cookie `Secure` (browsers then send it over HTTPS and to localhost
     /// only); turn off only for plain-HTTP deployments on a trusted network.
     pub cookie_secure: bool,
+    /// Origins (e.g. `https://app.example.com`) allowed to call the REST API from a
+    /// browser (CORS); empty: none.
+    pub cors_origins: Vec<String>,
     /// Days deletions stay in the sync log; older sync tokens must resynchronize.
     pub sync_retention_days: u64,
     /// Days ahead recurring instances are materialised in the time index.
@@ -107,6 +110,7 @@ impl Default for Settings {
             shutdown_grace_secs: 30,
             session_hours: 14 * 24,
             cookie_secure: true,
+            cors_origins: Vec::new(),
             sync_retention_days: 90,
             index_horizon_days: 732,
             index_max_instances: 2000,
@@ -202,6 +206,7 @@ Settings (TOML key = environment variable, default):
   shutdown_grace_secs KAIROS_SHUTDOWN_GRACE_SECS  30
   session_hours       KAIROS_SESSION_HOURS        336 (browser sign-in lifetime)
   cookie_secure       KAIROS_COOKIE_SECURE        true (false only for plain HTTP off localhost)
+  cors_origins        KAIROS_CORS_ORIGINS         [] (origins allowed to call the REST API from browsers)
   sync_retention_days KAIROS_SYNC_RETENTION_DAYS  90
   index_horizon_days  KAIROS_INDEX_HORIZON_DAYS   732 (recurring instances indexed ahead)
   index_max_instances KAIROS_INDEX_MAX_INSTANCES  2000 (per object; later ones evaluated)

@@ -252,3 +252,28 @@ async fn the_openapi_document_and_reference_page_are_served() {
     assert_eq!(js.status, StatusCode::OK);
     assert!(js.body.len() > 500_000);
 }
+
+#[tokio::test]
+async fn answers_carry_security_headers_and_cors_is_off_by_default() {
+    let h = Harness::new().await;
+    let origin = [("origin", "https://evil.example")];
+    let r = h
+        .api("GET", "/api/v1/calendars", ALICE_PW, None, &origin)
+        .await;
+    assert_eq!(r.header("x-content-type-options"), Some("nosniff"));
+    assert_eq!(r.header("x-frame-options"), Some("DENY"));
+    assert!(r.header("access-control-allow-origin").is_none());
+
+    let h = Harness::with_settings(|s| s.cors_origins = vec!["https://app.example".into()]).await;
+    let ok = [("origin", "https://app.example")];
+    let r = h.api("GET", "/api/v1/calendars", ALICE_PW, None, &ok).await;
+    assert_eq!(
+        r.header("access-control-allow-origin"),
+        Some("https://app.example")
+    );
+    assert_eq!(r.header("access-control-allow-credentials"), Some("true"));
+    let r = h
+        .api("GET", "/api/v1/calendars", ALICE_PW, None, &origin)
+        .await;
+    assert!(r.header("access-control-allow-origin").is_none());
+}
