@@ -27,8 +27,12 @@ pub struct FreeBusyQuery {
     /// Window end (exclusive), RFC 3339; at most 366 days after start.
     #[schema(format = DateTime)]
     pub end: String,
-    /// Calendars to consider; all the caller's own calendars when absent.
+    /// Calendars to consider; all the caller's own calendars when neither this nor
+    /// `users` is given.
     pub calendar_ids: Option<Vec<Uuid>>,
+    /// Other users whose busy time to include: each must have shared at least one
+    /// calendar with the caller (free/busy-only shares count).
+    pub users: Option<Vec<String>>,
 }
 
 /// One busy period.
@@ -52,6 +56,15 @@ pub struct CalendarBusy {
     pub busy: Vec<Busy>,
 }
 
+/// Busy time of one user.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UserBusy {
+    /// Login name.
+    pub user: String,
+    /// Their busy periods (over what they shared with the caller), merged.
+    pub busy: Vec<Busy>,
+}
+
 /// The answer.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct FreeBusyResult {
@@ -63,6 +76,8 @@ pub struct FreeBusyResult {
     pub busy: Vec<Busy>,
     /// Per calendar.
     pub calendars: Vec<CalendarBusy>,
+    /// Per user asked about.
+    pub users: Vec<UserBusy>,
 }
 
 /// Parses an RFC 3339 instant for field `pointer`.
@@ -126,6 +141,7 @@ pub async fn query(
             }
             out
         }
+        None if q.users.is_some() => Vec::new(),
         None => state
             .core
             .calendars(&me)
@@ -134,6 +150,10 @@ pub async fn query(
             .filter(|g| g.collection().owner_id == me.id())
             .collect(),
     };
+    let users = q.users.clone().unwrap_or_default();
+    if users.len() > 50 {
+        return Err(Problem::invalid_field("/users", "at most 50 users"));
+    }
     let mut all = FreeBusy::new(range);
     let mut per = Vec::with_capacity(calendars.len());
     for g in &calendars {
@@ -144,10 +164,20 @@ pub async fn query(
             busy: busy_list(&fb),
         });
     }
+    let mut per_user = Vec::with_capacity(users.len());
+    for user in users {
+        let fb = state.core.user_free_busy(&me, &user, range).await?;
+        all.absorb(&fb);
+        per_user.push(UserBusy {
+            user,
+            busy: busy_list(&fb),
+        });
+    }
     Ok(Json(FreeBusyResult {
         start: q.start,
         end: q.end,
         busy: busy_list(&all),
         calendars: per,
+        users: per_user,
     }))
 }

@@ -15,6 +15,7 @@ mod openapi;
 mod problem;
 mod publish;
 mod session;
+mod sharing;
 mod tokens;
 
 use std::sync::Arc;

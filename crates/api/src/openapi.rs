@@ -13,7 +13,7 @@ use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::{ApiState, calendars, freebusy, publish, session, tokens};
+use crate::{ApiState, calendars, freebusy, publish, session, sharing, tokens};
 
 /// Base path of the API.
 pub const BASE: &str = "/api/v1";
@@ -152,6 +152,9 @@ fn api_router() -> OpenApiRouter<ApiState> {
             publish::link_create,
             publish::link_revoke
         ))
+        .routes(routes!(sharing::list))
+        .routes(routes!(sharing::put, sharing::delete))
+        .routes(routes!(sharing::history))
         .routes(routes!(tokens::list, tokens::create))
         .routes(routes!(tokens::revoke))
         .routes(routes!(

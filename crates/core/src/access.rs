@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use kairos_store::{Collection, CollectionId, CollectionKind, UserId};
+use kairos_store::{Collection, CollectionId, CollectionKind, ShareAccess, UserId};
 
 /// What a credential narrows a principal to. A password or session sign-in has none.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -107,6 +107,22 @@ impl Privileges {
     pub fn can_write(self) -> bool {
         self.write_content && self.write_properties && self.bind
     }
+
+    /// What a share grants: reading, or reading and changing events (never the
+    /// calendar's own properties, never deleting it). Free/busy-only shares grant no
+    /// access to the calendar itself (only to its busy time, through free/busy).
+    pub fn of_share(access: ShareAccess) -> Option<Privileges> {
+        match access {
+            ShareAccess::FreeBusy => None,
+            ShareAccess::Read => Some(Privileges::READ),
+            ShareAccess::ReadWrite => Some(Privileges {
+                read: true,
+                write_content: true,
+                write_properties: false,
+                bind: true,
+            }),
+        }
+    }
 }
 
 /// A collection the principal is allowed to see, with what they may do to it. The only way
@@ -166,9 +182,11 @@ impl Granted {
         Reader(self.clone())
     }
 
-    /// Write capability, if the principal holds every write privilege.
+    /// Write capability (changing members), if the principal may create, change and
+    /// delete members. Changing or deleting the collection itself also needs
+    /// `write_properties`, which core checks where it matters.
     pub fn writer(&self) -> Result<Writer, crate::CoreError> {
-        if self.privileges.can_write() {
+        if self.privileges.write_content && self.privileges.bind {
             Ok(Writer(self.clone()))
         } else {
             Err(crate::CoreError::Forbidden("no write privilege"))
@@ -213,10 +231,52 @@ impl Writer {
     }
 }
 
-/// Decides what `principal` may do in `owner`'s tree. Today: owners do everything, nobody
-/// else anything (sharing grants plug in here).
-pub(crate) fn privileges_for(principal: &Principal, owner: UserId) -> Option<Privileges> {
-    (principal.id() == owner).then_some(Privileges::ALL)
+/// The principal's access to one owner's tree: everything (their own), or some shared
+/// calendars (and a read-only view of the home listing just those).
+#[derive(Clone, Debug)]
+pub(crate) enum TreeAccess {
+    /// The principal owns the tree.
+    Own,
+    /// Calendars shared with the principal, with what each allows.
+    Shared(Vec<(CollectionId, Privileges)>),
+}
+
+impl TreeAccess {
+    /// What the principal may do to `collection` of this tree, and which children of it
+    /// they may see; `None` when it is not theirs to see.
+    fn privileges(
+        &self,
+        collection: &Collection,
+    ) -> Option<(Privileges, Option<Arc<[CollectionId]>>)> {
+        match self {
+            TreeAccess::Own => Some((Privileges::ALL, None)),
+            TreeAccess::Shared(list) => {
+                if collection.kind == CollectionKind::Home {
+                    let ids: Vec<CollectionId> = list.iter().map(|(id, _)| *id).collect();
+                    return Some((Privileges::READ, Some(Arc::from(ids))));
+                }
+                list.iter()
+                    .find(|(id, _)| *id == collection.id)
+                    .map(|(_, p)| (*p, None))
+            }
+        }
+    }
+}
+
+/// The grant of `collection` in a tree the principal reaches through `access`, narrowed
+/// by the principal's credential limits; `None` when they may not see it.
+pub(crate) fn grant_in_tree(
+    principal: &Principal,
+    owner_name: &str,
+    collection: Collection,
+    access: &TreeAccess,
+) -> Option<Granted> {
+    let (privileges, visible) = access.privileges(&collection)?;
+    let mut granted = grant_within_limits(principal, owner_name, collection, privileges)?;
+    if granted.visible.is_none() {
+        granted.visible = visible;
+    }
+    Some(granted)
 }
 
 /// Narrows the grant of `collection` (in a tree where the principal holds `privileges`)
@@ -258,12 +318,15 @@ pub(crate) fn grant_within_limits(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use kairos_store::new_id;
 
     #[test]
-    fn only_the_owner_gets_privileges() {
-        let alice = Principal::new(UserId(new_id()), "alice".into());
-        assert_eq!(privileges_for(&alice, alice.id()), Some(Privileges::ALL));
-        assert_eq!(privileges_for(&alice, UserId(new_id())), None);
+    fn shares_grant_reading_or_changing_events_never_managing() {
+        assert_eq!(Privileges::of_share(ShareAccess::FreeBusy), None);
+        assert_eq!(
+            Privileges::of_share(ShareAccess::Read),
+            Some(Privileges::READ)
+        );
+        let rw = Privileges::of_share(ShareAccess::ReadWrite).unwrap();
+        assert!(rw.read && rw.write_content && rw.bind && !rw.write_properties);
     }
 }

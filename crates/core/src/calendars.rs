@@ -2,25 +2,35 @@
 
 use kairos_store::{CollectionId, CollectionKind};
 
-use crate::access::{Principal, grant_within_limits, privileges_for};
-use crate::{CoreError, CoreResult, Granted, Kairos};
+use crate::access::{Principal, TreeAccess, grant_in_tree};
+use crate::{CoreError, CoreResult, Granted, Kairos, Privileges};
 
 impl Kairos {
-    /// The calendars the principal can see, in path order.
+    /// The calendars the principal can see: their own in path order, then those shared
+    /// with them (by owner, then path).
     pub async fn calendars(&self, principal: &Principal) -> CoreResult<Vec<Granted>> {
         self.ensure_home(principal).await?;
-        let Some(privileges) = privileges_for(principal, principal.id()) else {
-            return Ok(Vec::new());
-        };
         let mut out: Vec<Granted> = self
             .store
             .collection_tree(principal.id(), "")
             .await?
             .into_iter()
             .filter(|c| c.kind == CollectionKind::Calendar)
-            .filter_map(|c| grant_within_limits(principal, principal.name(), c, privileges))
+            .filter_map(|c| grant_in_tree(principal, principal.name(), c, &TreeAccess::Own))
             .collect();
         out.sort_by(|a, b| a.collection().path.cmp(&b.collection().path));
+        for incoming in self.store.shared_with(principal.id()).await? {
+            let Some(p) = Privileges::of_share(incoming.access) else {
+                continue;
+            };
+            let access = TreeAccess::Shared(vec![(incoming.collection.id, p)]);
+            out.extend(grant_in_tree(
+                principal,
+                &incoming.owner_name,
+                incoming.collection,
+                &access,
+            ));
+        }
         Ok(out)
     }
 
@@ -33,17 +43,19 @@ impl Kairos {
             .await?
             .filter(|c| c.kind == CollectionKind::Calendar)
             .ok_or(CoreError::NotFound)?;
-        let privileges = privileges_for(principal, c.owner_id).ok_or(CoreError::NotFound)?;
-        let owner = if c.owner_id == principal.id() {
-            principal.name().to_owned()
+        let (owner, access) = if c.owner_id == principal.id() {
+            (principal.name().to_owned(), TreeAccess::Own)
         } else {
-            self.store
+            let access = self.shared_access(principal, c.owner_id).await?;
+            let owner = self
+                .store
                 .user_by_id(c.owner_id)
                 .await?
                 .ok_or(CoreError::NotFound)?
-                .name
+                .name;
+            (owner, access)
         };
-        grant_within_limits(principal, &owner, c, privileges).ok_or(CoreError::NotFound)
+        grant_in_tree(principal, &owner, c, &access).ok_or(CoreError::NotFound)
     }
 
     /// The principal's own home (where new calendars go).

@@ -36,6 +36,18 @@ pub(crate) async fn store_dead(
     Ok(())
 }
 
+/// Changing a collection's properties or deleting it is for those who manage it (the
+/// owner), not for those a calendar is shared with read-write.
+fn require_manage(target: &Writer) -> CoreResult<()> {
+    if target.granted().privileges().write_properties {
+        Ok(())
+    } else {
+        Err(CoreError::Forbidden(
+            "only the owner may change or delete the calendar",
+        ))
+    }
+}
+
 impl Kairos {
     /// Creates collection `name` inside `parent` with initial properties, all or nothing.
     pub async fn create_collection(
@@ -102,6 +114,7 @@ impl Kairos {
 
     /// Deletes a collection with everything in it. A home cannot be deleted.
     pub async fn delete_collection(&self, target: &Writer) -> CoreResult<()> {
+        require_manage(target)?;
         let c = target.collection();
         let Some(parent) = c.parent_id else {
             return Err(CoreError::Forbidden("a home cannot be deleted"));
@@ -119,6 +132,7 @@ impl Kairos {
         target: &Writer,
         changes: &[PropChange],
     ) -> CoreResult<()> {
+        require_manage(target)?;
         let c = target.collection();
         let failures = validate(
             changes,

@@ -6,7 +6,7 @@
 
 use kairos_store::{Collection, CollectionKind, ObjectMeta, StoredObject, UserId};
 
-use crate::access::{Granted, Principal, grant_within_limits, privileges_for};
+use crate::access::{Granted, Principal, TreeAccess, grant_in_tree};
 use crate::{CoreError, CoreResult, Kairos};
 
 /// What a path names.
@@ -57,32 +57,56 @@ pub(crate) fn join(segments: &[String]) -> String {
 }
 
 impl Kairos {
-    /// The owner's id and the principal's privileges there, or NotFound.
-    pub(crate) fn owner_access(
+    /// The owner's id and what the principal may reach in their tree, or NotFound (for
+    /// a missing user and for one who shared nothing with the principal alike).
+    pub(crate) async fn owner_access(
         &self,
         principal: &Principal,
         owner: &str,
-    ) -> CoreResult<(UserId, crate::Privileges)> {
-        // Only the owner has access until sharing exists; deciding without a lookup means
-        // another user's tree costs nothing and reveals nothing.
-        if owner != principal.name() {
-            return Err(CoreError::NotFound);
+    ) -> CoreResult<(UserId, TreeAccess)> {
+        if owner == principal.name() {
+            return Ok((principal.id(), TreeAccess::Own));
         }
-        let id = principal.id();
-        let privileges = privileges_for(principal, id).ok_or(CoreError::NotFound)?;
-        Ok((id, privileges))
+        let owner_id = self
+            .store
+            .user_by_name(owner)
+            .await?
+            .ok_or(CoreError::NotFound)?
+            .id;
+        let access = self.shared_access(principal, owner_id).await?;
+        Ok((owner_id, access))
     }
 
-    /// The principal's grant of `collection`, or NotFound when their credential does not
-    /// reach it (indistinguishable from a missing collection, on purpose).
+    /// What `owner` shared with the principal, or NotFound when nothing readable.
+    pub(crate) async fn shared_access(
+        &self,
+        principal: &Principal,
+        owner_id: UserId,
+    ) -> CoreResult<TreeAccess> {
+        let shared: Vec<_> = self
+            .store
+            .shares_between(owner_id, principal.id())
+            .await?
+            .into_iter()
+            .filter_map(|(id, access)| crate::Privileges::of_share(access).map(|p| (id, p)))
+            .collect();
+        if shared.is_empty() {
+            return Err(CoreError::NotFound);
+        }
+        Ok(TreeAccess::Shared(shared))
+    }
+
+    /// The principal's grant of `collection`, or NotFound when they may not see it or
+    /// their credential does not reach it (indistinguishable from a missing collection,
+    /// on purpose).
     fn grant(
         &self,
         principal: &Principal,
         owner: &str,
         collection: Collection,
-        p: crate::Privileges,
+        access: &TreeAccess,
     ) -> CoreResult<Granted> {
-        grant_within_limits(principal, owner, collection, p).ok_or(CoreError::NotFound)
+        grant_in_tree(principal, owner, collection, access).ok_or(CoreError::NotFound)
     }
 
     /// Finds the home-relative `segments` in `owner`'s tree. `trailing_slash` says the URL
@@ -94,7 +118,7 @@ impl Kairos {
         segments: &[String],
         trailing_slash: bool,
     ) -> CoreResult<Resource> {
-        let (owner_id, privileges) = self.owner_access(principal, owner)?;
+        let (owner_id, privileges) = self.owner_access(principal, owner).await?;
         if !segments.iter().all(|s| valid_segment(s)) || segments.len() > MAX_DEPTH {
             return Err(CoreError::NotFound);
         }
@@ -105,9 +129,12 @@ impl Kairos {
                 .collection_by_path(owner_id, "")
                 .await?
                 .ok_or(CoreError::NotFound)?;
-            return Ok(Resource::Collection(
-                self.grant(principal, owner, home, privileges)?,
-            ));
+            return Ok(Resource::Collection(self.grant(
+                principal,
+                owner,
+                home,
+                &privileges,
+            )?));
         };
         let parent_path = join(parents);
         let Some(parent) = self
@@ -120,7 +147,7 @@ impl Kairos {
         let full_path = child_path(&parent_path, last);
         if !trailing_slash && let Some(meta) = self.store.object_meta(parent.id, last).await? {
             return Ok(Resource::Object {
-                parent: self.grant(principal, owner, parent, privileges)?,
+                parent: self.grant(principal, owner, parent, &privileges)?,
                 meta,
             });
         }
@@ -128,12 +155,15 @@ impl Kairos {
         if parent.kind != CollectionKind::Calendar
             && let Some(c) = self.store.collection_by_path(owner_id, &full_path).await?
         {
-            return Ok(Resource::Collection(
-                self.grant(principal, owner, c, privileges)?,
-            ));
+            return Ok(Resource::Collection(self.grant(
+                principal,
+                owner,
+                c,
+                &privileges,
+            )?));
         }
         Ok(Resource::Missing {
-            parent: Some(self.grant(principal, owner, parent, privileges)?),
+            parent: Some(self.grant(principal, owner, parent, &privileges)?),
         })
     }
 
@@ -145,7 +175,7 @@ impl Kairos {
         owner: &str,
         segments: &[String],
     ) -> CoreResult<Option<(Granted, StoredObject)>> {
-        let (owner_id, privileges) = self.owner_access(principal, owner)?;
+        let (owner_id, privileges) = self.owner_access(principal, owner).await?;
         let Some((last, parents)) = segments.split_last() else {
             return Ok(None);
         };
@@ -160,7 +190,7 @@ impl Kairos {
             return Ok(None);
         };
         Ok(Some((
-            self.grant(principal, owner, parent, privileges)?,
+            self.grant(principal, owner, parent, &privileges)?,
             object,
         )))
     }

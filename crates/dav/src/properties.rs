@@ -39,6 +39,9 @@ pub struct PropEnv<'a> {
     pub principal: &'a Principal,
     /// CALDAV:max-resource-size.
     pub max_resource_size: usize,
+    /// Owners whose homes hold calendars shared with the principal (filled only where
+    /// the principal's calendar-home-set may be asked for).
+    pub shared_homes: &'a [String],
 }
 
 /// RFC 4918 live properties returned by allprop (dead properties are added separately).
@@ -192,7 +195,15 @@ fn principal_value<'a>(env: &PropEnv<'_>, user: &str, name: &QName) -> Option<Pr
         }
         n if *n == names::DISPLAYNAME => text(user.to_owned()),
         n if *n == names::PRINCIPAL_URL => href(principal_href(user)),
-        n if *n == names::CALENDAR_HOME_SET => href(home_href(user)),
+        n if *n == names::CALENDAR_HOME_SET => {
+            // Calendars others shared live in their owners' homes; RFC 4791 §6.2.1 lets
+            // the home set name several collections, and clients look in each.
+            let mut homes = vec![Cow::Owned(home_href(user))];
+            if user == env.principal.name() {
+                homes.extend(env.shared_homes.iter().map(|o| Cow::Owned(home_href(o))));
+            }
+            Some(PropValue::Hrefs(homes))
+        }
         n if *n == names::CALENDAR_USER_ADDRESS_SET => href(principal_href(user)),
         n if *n == names::OWNER => href(principal_href(user)),
         n if *n == names::SUPPORTED_REPORT_SET => Some(report_set(&[])),

@@ -30,6 +30,7 @@ impl Ctx<'_> {
         PropEnv {
             principal: &self.principal,
             max_resource_size: self.core.config().max_resource_size,
+            shared_homes: &[],
         }
     }
 

@@ -13,7 +13,7 @@ use kairos_store::{DeadProperty, ObjectId};
 use super::{Located, locate, multistatus};
 use crate::error::{DavError, DavResult};
 use crate::paths::{CALENDARS, DAV_ROOT, PRINCIPALS, home_href, principal_href, push_member};
-use crate::properties::{Target, granted_href, needs_data, needs_dead, propstats};
+use crate::properties::{PropEnv, Target, granted_href, needs_data, needs_dead, propstats};
 use crate::request::Ctx;
 
 /// Handles PROPFIND.
@@ -27,7 +27,17 @@ pub(crate) async fn propfind(ctx: &Ctx<'_>) -> DavResult<Response> {
     }
     let request = parse_propfind(&ctx.body)?;
     let deep = depth == Depth::One;
-    let env = ctx.env();
+    // Only principal resources show the home set; only they pay for the share lookup.
+    let shared_homes = match &ctx.path {
+        crate::paths::DavPath::Principal(_) | crate::paths::DavPath::Principals => {
+            ctx.core.sharing_owners(&ctx.principal).await?
+        }
+        _ => Vec::new(),
+    };
+    let env = PropEnv {
+        shared_homes: &shared_homes,
+        ..ctx.env()
+    };
     let mut out = MultistatusWriter::new();
     let me = ctx.principal.name();
     match locate(ctx).await? {

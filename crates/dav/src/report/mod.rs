@@ -70,7 +70,7 @@ pub(crate) async fn report(ctx: &Ctx<'_>) -> DavResult<Response> {
             any_of,
             prop,
             ..
-        } => principal::property_search(ctx, &searches, any_of, &prop),
+        } => principal::property_search(ctx, &searches, any_of, &prop).await,
         Report::PrincipalSearchPropertySet => principal::search_property_set(),
         _ => Err(unsupported()),
     }

@@ -32,7 +32,7 @@ fn matches(ctx: &Ctx<'_>, search: &PropertySearch) -> bool {
 }
 
 /// Answers a principal-property-search.
-pub(crate) fn property_search(
+pub(crate) async fn property_search(
     ctx: &Ctx<'_>,
     searches: &[PropertySearch],
     any_of: bool,
@@ -66,9 +66,14 @@ pub(crate) fn property_search(
     let mut out = MultistatusWriter::new();
     if hit {
         let me = ctx.principal.name();
+        let shared_homes = ctx.core.sharing_owners(&ctx.principal).await?;
+        let env = crate::properties::PropEnv {
+            shared_homes: &shared_homes,
+            ..ctx.env()
+        };
         out.response(
             &principal_href(me),
-            &propstats(&ctx.env(), &Target::Principal(me), prop, &[]),
+            &propstats(&env, &Target::Principal(me), prop, &[]),
         );
     }
     Ok(multistatus(out.finish()))
