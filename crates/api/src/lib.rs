@@ -10,6 +10,7 @@
 mod body;
 mod calendars;
 mod caller;
+mod events;
 mod freebusy;
 mod openapi;
 mod problem;

@@ -7,13 +7,14 @@ use axum::Router;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use utoipa::openapi::path::ParameterIn;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::openapi::{Content, Ref, RefOr, Response as DocResponse};
 use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::{ApiState, calendars, freebusy, publish, session, sharing, tokens};
+use crate::{ApiState, calendars, events, freebusy, publish, session, sharing, tokens};
 
 /// Base path of the API.
 pub const BASE: &str = "/api/v1";
@@ -28,6 +29,7 @@ pub const BASE: &str = "/api/v1";
     ),
     tags(
         (name = "calendars", description = "Calendars of the caller"),
+        (name = "events", description = "Events and tasks of a calendar"),
         (name = "tokens", description = "API tokens and app passwords of the caller"),
         (name = "sharing", description = "Public links and shares of the caller's calendars"),
         (name = "session", description = "Browser sign-in with a cookie (state-changing requests then need X-CSRF-Token)")
@@ -88,10 +90,13 @@ impl Modify for StandardProblems {
                         r.content.insert(PROBLEM_JSON.to_owned(), c);
                     }
                 }
-                let has_path_params =
-                    op.parameters.iter().flatten().any(|p| {
-                        matches!(p.parameter_in, utoipa::openapi::path::ParameterIn::Path)
-                    });
+                let params = op.parameters.iter().flatten();
+                let has_path_params = params
+                    .clone()
+                    .any(|p| matches!(p.parameter_in, ParameterIn::Path));
+                let has_query_params = params
+                    .clone()
+                    .any(|p| matches!(p.parameter_in, ParameterIn::Query));
                 let mut standard = vec![
                     ("400", "The path, query or body is malformed"),
                     (
@@ -113,7 +118,9 @@ impl Modify for StandardProblems {
                 if op.request_body.is_some() {
                     standard.push(("413", "The body is larger than the server accepts"));
                     standard.push(("415", "The body's media type is not accepted"));
-                    standard.push(("422", "The body is well-formed but invalid"));
+                }
+                if op.request_body.is_some() || has_query_params {
+                    standard.push(("422", "The body or query is well-formed but invalid"));
                 }
                 if has_path_params {
                     standard.push(("404", "No such resource, or not yours to see"));
@@ -144,6 +151,8 @@ fn api_router() -> OpenApiRouter<ApiState> {
             calendars::update,
             calendars::delete
         ))
+        .routes(routes!(events::list, events::create))
+        .routes(routes!(events::get, events::replace, events::delete))
         .routes(routes!(freebusy::query))
         .routes(routes!(publish::export))
         .routes(routes!(publish::import))

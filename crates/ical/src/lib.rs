@@ -17,6 +17,7 @@ mod object;
 mod props;
 pub mod query;
 mod recur;
+mod summary;
 mod time_range;
 mod timezone;
 mod tree;
@@ -31,6 +32,7 @@ pub use recur::{
     AlarmTrigger, Bounds, Expansion, Instance, Schedule, Span, zone_by_name,
     zone_of_calendar_timezone,
 };
+pub use summary::{ComponentSummary, When, summarize};
 pub use time_range::TimeRange;
 pub use timezone::validate_timezone;
 

@@ -9,7 +9,7 @@ mod collation;
 mod filter;
 mod freebusy;
 mod options;
-mod parsed;
+pub(crate) mod parsed;
 mod retrieve;
 mod select;
 mod time;
