@@ -6,7 +6,9 @@
 # Starts `kairos serve` on a throw-away data directory with user alice and a read-write
 # token minted by `kairos token create`, then runs schemathesis, authenticated, over every
 # operation: no answer may be a server error, and every answer must match the document
-# (status code, content type, body schema). The venv (SCHEMATHESIS_VENV) holds the
+# (status code, content type, body schema). The stateful phase is left out: it infers
+# links between operations from shared parameter names and finds some that cannot exist
+# (a calendar id fed to /tokens), which it reports as errors of the document. The venv (SCHEMATHESIS_VENV) holds the
 # pinned version from requirements.txt.
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -40,6 +42,7 @@ status=0
     --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance \
     --max-examples "${SCHEMATHESIS_EXAMPLES:-50}" \
     --workers 1 \
+    --phases coverage,fuzzing \
     --suppress-health-check all \
     || status=$?
 if [[ $status -ne 0 ]]; then

@@ -10,10 +10,10 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::ApiState;
 use crate::body::{ApiPath, JsonBody, patch_field};
 use crate::caller::Caller;
 use crate::problem::{ApiResult, Problem};
+use crate::{ApiState, rfc3339};
 
 /// A calendar as the API shows it.
 #[derive(Debug, Serialize, ToSchema)]
@@ -91,12 +91,6 @@ pub struct CalendarPatch {
     #[serde(default, deserialize_with = "patch_field")]
     #[schema(value_type = Option<i64>)]
     pub order: Option<Option<i64>>,
-}
-
-fn rfc3339(ms: i64) -> String {
-    jiff::Timestamp::from_millisecond(ms)
-        .map(|t| t.to_string())
-        .unwrap_or_default()
 }
 
 /// The TZID of a CALDAV:calendar-timezone value.

@@ -354,7 +354,8 @@ fn conditions(headers: &HeaderMap) -> Result<Conditions, Problem> {
     })
 }
 
-fn require_ical(headers: &HeaderMap) -> Result<(), Problem> {
+/// Refuses a body that is not `text/calendar` (415).
+pub(crate) fn require_ical(headers: &HeaderMap) -> Result<(), Problem> {
     let ok = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -366,7 +367,7 @@ fn require_ical(headers: &HeaderMap) -> Result<(), Problem> {
         Err(Problem::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "unsupported-media-type",
-            "send the event as text/calendar",
+            "send iCalendar as text/calendar",
         ))
     }
 }

@@ -51,6 +51,13 @@ impl Default for ApiConfig {
     }
 }
 
+/// An instant (ms since the epoch) as RFC 3339 UTC, the form every API time takes.
+pub(crate) fn rfc3339(ms: i64) -> String {
+    jiff::Timestamp::from_millisecond(ms)
+        .map(|t| t.to_string())
+        .unwrap_or_default()
+}
+
 /// What every handler gets.
 #[derive(Clone)]
 pub struct ApiState {

@@ -87,30 +87,13 @@ pub async fn import(
     headers: HeaderMap,
     body: Bytes,
 ) -> ApiResult<Json<ImportResult>> {
-    let calendar_type = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .is_some_and(|v| v.trim().eq_ignore_ascii_case("text/calendar"));
-    if !calendar_type {
-        return Err(Problem::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "unsupported-media-type",
-            "send the file as text/calendar",
-        ));
-    }
+    crate::events::require_ical(&headers)?;
     let g = state.core.calendar(&me, CollectionId(id)).await?;
     let outcome = state.core.import_calendar(&g.writer()?, &body).await?;
     Ok(Json(ImportResult {
         created: outcome.created,
         replaced: outcome.replaced,
     }))
-}
-
-fn rfc3339(ms: i64) -> Option<String> {
-    jiff::Timestamp::from_millisecond(ms)
-        .ok()
-        .map(|t| t.to_string())
 }
 
 /// Whether the calendar has a public link (its secret is not shown again).
@@ -127,7 +110,7 @@ pub async fn link_status(
     Ok(Json(PublicLink {
         url: None,
         active: created.is_some(),
-        created: created.and_then(rfc3339),
+        created: created.map(crate::rfc3339),
     }))
 }
 
@@ -146,7 +129,7 @@ pub async fn link_create(
     let body = PublicLink {
         url: Some(format!("/public/{secret}.ics")),
         active: true,
-        created: rfc3339(jiff::Timestamp::now().as_millisecond()),
+        created: Some(crate::rfc3339(jiff::Timestamp::now().as_millisecond())),
     };
     Ok((StatusCode::CREATED, Json(body)).into_response())
 }

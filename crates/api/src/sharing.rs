@@ -8,10 +8,10 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::ApiState;
 use crate::body::{ApiPath, JsonBody};
 use crate::caller::Caller;
 use crate::problem::{ApiResult, Problem};
+use crate::{ApiState, rfc3339};
 
 /// How much of a calendar a sharee may use.
 #[derive(Clone, Copy, Debug, Serialize, Deserialize, ToSchema)]
@@ -91,12 +91,6 @@ pub struct ShareEvent {
 pub struct ShareHistory {
     /// Oldest first.
     pub items: Vec<ShareEvent>,
-}
-
-fn rfc3339(ms: i64) -> String {
-    jiff::Timestamp::from_millisecond(ms)
-        .map(|t| t.to_string())
-        .unwrap_or_default()
 }
 
 /// Who the calendar is shared with (owner only).

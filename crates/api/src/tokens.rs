@@ -94,11 +94,6 @@ pub struct NewToken {
     pub expires_in_days: Option<u32>,
 }
 
-fn time(ms: Option<i64>) -> Option<String> {
-    ms.and_then(|t| jiff::Timestamp::from_millisecond(t).ok())
-        .map(|t| t.to_string())
-}
-
 fn view(c: &Credential) -> Token {
     Token {
         id: c.id.0,
@@ -112,9 +107,9 @@ fn view(c: &Credential) -> Token {
             Scope::ReadWrite => TokenScope::ReadWrite,
         },
         calendar_id: c.collection.map(|id| id.0),
-        created: time(Some(c.created_at)).unwrap_or_default(),
-        last_used: time(c.last_used_at),
-        expires: time(c.expires_at),
+        created: crate::rfc3339(c.created_at),
+        last_used: c.last_used_at.map(crate::rfc3339),
+        expires: c.expires_at.map(crate::rfc3339),
     }
 }
 

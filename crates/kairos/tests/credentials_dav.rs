@@ -298,3 +298,65 @@ async fn credentials_are_validated() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_blocked_address_still_gets_in_with_a_valid_token_but_not_with_guesses() {
+    let h = Harness::new().await;
+    let secret = mint(&h, Scope::ReadWrite, None).await;
+    let addr: std::net::SocketAddr = "192.0.2.7:40000".parse().unwrap();
+    for i in 0..12 {
+        let user = format!("guess{i}");
+        h.request_from(
+            Some(addr),
+            "PROPFIND",
+            ALICE_CAL,
+            Some((&user, "wrong")),
+            &[("depth", "0")],
+            "",
+        )
+        .await;
+    }
+    let blocked = h
+        .request_from(
+            Some(addr),
+            "PROPFIND",
+            ALICE_CAL,
+            Some(("alice", "alice-password")),
+            &[("depth", "0")],
+            "",
+        )
+        .await;
+    assert_eq!(
+        blocked.0,
+        StatusCode::TOO_MANY_REQUESTS,
+        "passwords from the address are blocked"
+    );
+    let auth = bearer(&secret);
+    let ok = h
+        .request_from(
+            Some(addr),
+            "PROPFIND",
+            ALICE_CAL,
+            None,
+            &[("authorization", &auth), ("depth", "0")],
+            "",
+        )
+        .await;
+    assert_eq!(
+        ok.0,
+        StatusCode::MULTI_STATUS,
+        "a valid token is not a guess"
+    );
+    let guess = bearer("kairos_not-a-token");
+    let refused = h
+        .request_from(
+            Some(addr),
+            "PROPFIND",
+            ALICE_CAL,
+            None,
+            &[("authorization", &guess), ("depth", "0")],
+            "",
+        )
+        .await;
+    assert_eq!(refused.0, StatusCode::TOO_MANY_REQUESTS);
+}

@@ -141,19 +141,20 @@ impl Kairos {
         expected_user: Option<&str>,
         client: Option<IpAddr>,
     ) -> CoreResult<Principal> {
+        // A valid secret always gets in, even from a blocked address: guessing a 256-bit
+        // secret is hopeless, so the throttle only has to stop the wrong ones (and count
+        // them against the address, for its password attempts).
+        if let Some(principal) = self.principal_for_secret(secret, expected_user).await? {
+            return Ok(principal);
+        }
         let ip_key = client.map(|ip| format!("ip:{ip}"));
         let keys: Vec<&str> = ip_key.as_deref().into_iter().collect();
         if let Some(wait) = self.auth.throttle.blocked(&keys) {
             return Err(CoreError::RateLimited(wait));
         }
-        match self.principal_for_secret(secret, expected_user).await? {
-            Some(principal) => Ok(principal),
-            None => {
-                self.auth.throttle.record_failure(&keys);
-                tracing::info!(client = ?client, "failed token sign-in");
-                Err(CoreError::Unauthenticated)
-            }
-        }
+        self.auth.throttle.record_failure(&keys);
+        tracing::info!(client = ?client, "failed token sign-in");
+        Err(CoreError::Unauthenticated)
     }
 
     async fn principal_for_secret(
