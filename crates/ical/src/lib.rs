@@ -10,6 +10,7 @@ mod analyse;
 mod bundle;
 mod compat;
 mod contentline;
+pub mod edit;
 mod error;
 mod fold;
 mod kind;
