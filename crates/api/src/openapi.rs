@@ -152,7 +152,12 @@ fn api_router() -> OpenApiRouter<ApiState> {
             calendars::delete
         ))
         .routes(routes!(events::list, events::create))
-        .routes(routes!(events::get, events::replace, events::delete))
+        .routes(routes!(
+            events::get,
+            events::replace,
+            events::update,
+            events::delete
+        ))
         .routes(routes!(freebusy::query))
         .routes(routes!(publish::export))
         .routes(routes!(publish::import))

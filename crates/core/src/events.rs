@@ -164,3 +164,161 @@ mod tests {
         }
     }
 }
+
+/// Which instances of a recurring event an edit or a deletion applies to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Scope {
+    /// The whole event (every instance).
+    All,
+    /// One instance, by RECURRENCE-ID value.
+    This(String),
+    /// That instance and every later one (the series is split into two events).
+    Following(String),
+}
+
+/// What an edit stored.
+#[derive(Clone, Debug)]
+pub struct EditOutcome {
+    /// The edited event.
+    pub edited: ObjectMeta,
+    /// The new series a `following` edit split off, if any.
+    pub split_off: Option<ObjectMeta>,
+}
+
+fn edit_error(e: kairos_ical::edit::EditError) -> CoreError {
+    use kairos_ical::edit::EditError as E;
+    match e {
+        E::Invalid(inner) => CoreError::Internal(format!("stored object unreadable: {inner}")),
+        E::Field { field, reason } => CoreError::Invalid(format!("/{field}: {reason}")),
+        other => CoreError::Invalid(other.to_string()),
+    }
+}
+
+impl Kairos {
+    /// The stored object and its parsed document, checking `conditions` (If-Match) first.
+    async fn editable(
+        &self,
+        writer: &Writer,
+        name: &str,
+        conditions: &Conditions,
+    ) -> CoreResult<(
+        kairos_store::StoredObject,
+        kairos_ical::edit::Document,
+        Conditions,
+    )> {
+        let stored = self.get_object(&writer.reader(), name).await?;
+        conditions.check_for_write(Some(&stored.meta.etag))?;
+        let doc = kairos_ical::edit::Document::parse(&stored.data).map_err(edit_error)?;
+        // The write must replace exactly the version read here, whatever happens between.
+        let pinned = Conditions {
+            if_match: Some(crate::EtagMatch::Tags(vec![(
+                stored.meta.etag.clone(),
+                false,
+            )])),
+            if_none_match: None,
+        };
+        Ok((stored, doc, pinned))
+    }
+
+    /// Applies a JSON patch to an event, for `scope`: the whole series, one instance (an
+    /// override is made or changed), or this and the following instances (the series is
+    /// ended before the instance and a new one, with its own UID and the later overrides,
+    /// starts there; both are written in one transaction). Unknown properties survive.
+    pub async fn edit_event(
+        &self,
+        writer: &Writer,
+        name: &str,
+        scope: &Scope,
+        patch: &kairos_ical::edit::EventPatch,
+        conditions: &Conditions,
+    ) -> CoreResult<EditOutcome> {
+        use kairos_ical::edit::{EditError, Target};
+        let (_, mut doc, pinned) = self.editable(writer, name, conditions).await?;
+        let now = jiff::Timestamp::now();
+        let mut changes = Vec::new();
+        let mut new_name = None;
+        match scope {
+            Scope::All => doc.apply(Target::Master, patch, now).map_err(edit_error)?,
+            Scope::This(rid) => doc.edit_instance(rid, patch, now).map_err(edit_error)?,
+            Scope::Following(rid) => {
+                let uid = format!("{}@kairos", uuid::Uuid::now_v7().simple());
+                match doc.split_at(rid, &uid, now) {
+                    Ok(mut series) => {
+                        series
+                            .apply(Target::Master, patch, now)
+                            .map_err(edit_error)?;
+                        let n = member_name_for(&uid);
+                        changes.push(BatchChange::Put {
+                            name: n.clone(),
+                            data: series.to_bytes(),
+                            conditions: Conditions {
+                                if_match: None,
+                                if_none_match: Some(crate::EtagMatch::Any),
+                            },
+                        });
+                        new_name = Some(n);
+                    }
+                    // Splitting at the first instance is editing the whole series.
+                    Err(EditError::FirstInstance(_)) => {
+                        doc.apply(Target::Master, patch, now).map_err(edit_error)?
+                    }
+                    Err(e) => return Err(edit_error(e)),
+                }
+            }
+        }
+        changes.insert(
+            0,
+            BatchChange::Put {
+                name: name.to_owned(),
+                data: doc.to_bytes(),
+                conditions: pinned,
+            },
+        );
+        let mut stored = self.write_batch(writer, changes).await?.into_iter();
+        let edited = stored
+            .next()
+            .ok_or_else(|| CoreError::Internal("edit stored nothing".into()))?;
+        Ok(EditOutcome {
+            edited,
+            split_off: new_name.and(stored.next()),
+        })
+    }
+
+    /// Deletes an event for `scope`: all of it, one instance (an EXDATE; its override
+    /// goes), or this and the following instances (the series ends before it).
+    pub async fn delete_event(
+        &self,
+        writer: &Writer,
+        name: &str,
+        scope: &Scope,
+        conditions: &Conditions,
+    ) -> CoreResult<()> {
+        use kairos_ical::edit::EditError;
+        if *scope == Scope::All {
+            return self.delete_object(writer, name, conditions).await;
+        }
+        let (_, mut doc, pinned) = self.editable(writer, name, conditions).await?;
+        let now = jiff::Timestamp::now();
+        let result = match scope {
+            Scope::This(rid) => doc.delete_instance(rid, now),
+            Scope::Following(rid) => doc.truncate_at(rid, now),
+            Scope::All => Ok(()),
+        };
+        match result {
+            Ok(()) => {
+                let change = BatchChange::Put {
+                    name: name.to_owned(),
+                    data: doc.to_bytes(),
+                    conditions: pinned,
+                };
+                self.write_batch(writer, vec![change]).await?;
+                Ok(())
+            }
+            // Nothing would be left: delete the whole event.
+            Err(EditError::FirstInstance(_) | EditError::WouldBeEmpty) => {
+                self.delete_object(writer, name, &pinned).await
+            }
+            Err(e) => Err(edit_error(e)),
+        }
+    }
+}

@@ -39,7 +39,7 @@ pub use collections::NewCollection;
 pub use conditions::{Conditions, EtagMatch};
 pub use config::{AuthConfig, CoreConfig};
 pub use error::{Condition, CoreError, CoreResult, PropertyError, ResourceLocation};
-pub use events::{BatchChange, member_name_for};
+pub use events::{BatchChange, EditOutcome, Scope, member_name_for};
 pub use jobs::{JobFailure, JobHandler, JobHandlers, WorkerConfig};
 pub use objects::{Members, PutOutcome};
 pub use props::{LiveProperty, PropChange};
