@@ -89,3 +89,19 @@ where
         }
     }
 }
+
+/// A JSON document from bytes already read (for endpoints that take several formats):
+/// malformed JSON is 400, JSON of the wrong shape 422.
+pub fn json_from_slice<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Problem> {
+    serde_json::from_slice(bytes).map_err(|e| {
+        if e.is_data() {
+            Problem::new(
+                http::StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid",
+                e.to_string(),
+            )
+        } else {
+            Problem::bad_request(e.to_string())
+        }
+    })
+}

@@ -12,11 +12,13 @@ mod calendars;
 mod caller;
 mod events;
 mod freebusy;
+mod media;
 mod openapi;
 mod problem;
 mod publish;
 mod session;
 mod sharing;
+mod sso;
 mod tokens;
 
 use std::sync::Arc;

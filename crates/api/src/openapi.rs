@@ -14,7 +14,7 @@ use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::{ApiState, calendars, events, freebusy, publish, session, sharing, tokens};
+use crate::{ApiState, calendars, events, freebusy, publish, session, sharing, sso, tokens};
 
 /// Base path of the API.
 pub const BASE: &str = "/api/v1";
@@ -175,7 +175,10 @@ fn api_router() -> OpenApiRouter<ApiState> {
             session::sign_in,
             session::current,
             session::sign_out
-        ));
+        ))
+        .routes(routes!(sso::methods))
+        .routes(routes!(sso::begin))
+        .routes(routes!(sso::callback));
     OpenApiRouter::with_openapi(ApiDoc::openapi()).nest(BASE, v1)
 }
 

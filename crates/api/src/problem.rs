@@ -167,7 +167,7 @@ impl From<CoreError> for Problem {
                 let mut p = Problem::new(
                     S::TOO_MANY_REQUESTS,
                     "rate-limited",
-                    format!("too many failed sign-ins; retry in {wait} s"),
+                    format!("too many attempts; retry in {wait} s"),
                 );
                 p.retry_after = Some(wait);
                 p
@@ -222,6 +222,15 @@ impl From<CoreError> for Problem {
                 );
                 p.retry_after = Some(1);
                 p
+            }
+            CoreError::SignInRefused(why) => Problem::new(S::FORBIDDEN, "sign-in-refused", why),
+            CoreError::Upstream(why) => {
+                tracing::warn!(%why, "upstream failure");
+                Problem::new(
+                    S::BAD_GATEWAY,
+                    "upstream",
+                    format!("the identity provider failed: {why}"),
+                )
             }
             other @ (CoreError::ExportFile(_) | CoreError::Internal(_)) => {
                 tracing::error!(error = %other, "API request failed");

@@ -14,10 +14,8 @@ use uuid::Uuid;
 use crate::ApiState;
 use crate::body::ApiPath;
 use crate::caller::Caller;
+use crate::media::TEXT_CALENDAR;
 use crate::problem::{ApiResult, Problem};
-
-/// Media type of iCalendar files.
-pub const TEXT_CALENDAR: &str = "text/calendar; charset=utf-8";
 
 /// What an import did.
 #[derive(Debug, Serialize, ToSchema)]
@@ -87,7 +85,7 @@ pub async fn import(
     headers: HeaderMap,
     body: Bytes,
 ) -> ApiResult<Json<ImportResult>> {
-    crate::events::require_ical(&headers)?;
+    crate::media::body_format(&headers, &[crate::media::BodyFormat::ICalendar])?;
     let g = state.core.calendar(&me, CollectionId(id)).await?;
     let outcome = state.core.import_calendar(&g.writer()?, &body).await?;
     Ok(Json(ImportResult {

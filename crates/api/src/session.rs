@@ -32,7 +32,7 @@ pub struct SessionInfo {
     pub csrf_token: String,
 }
 
-fn cookie(state: &ApiState, value: &str, max_age_secs: i64) -> HeaderValue {
+pub(crate) fn cookie(state: &ApiState, value: &str, max_age_secs: i64) -> HeaderValue {
     let secure = if state.config.secure_cookies {
         "; Secure"
     } else {

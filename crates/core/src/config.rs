@@ -56,6 +56,8 @@ pub struct AuthConfig {
     pub max_concurrent_verifications: usize,
     /// How long a browser session lasts after sign-in.
     pub session_lifetime: Duration,
+    /// Single sign-on through an OpenID Connect provider, if configured.
+    pub oidc: Option<crate::auth::OidcConfig>,
 }
 
 impl Default for AuthConfig {
@@ -67,6 +69,7 @@ impl Default for AuthConfig {
             block_duration: Duration::from_secs(60),
             max_concurrent_verifications: 2,
             session_lifetime: Duration::from_secs(14 * 24 * 3600),
+            oidc: None,
         }
     }
 }

@@ -111,6 +111,13 @@ pub enum CoreError {
     /// fails changes nothing.
     #[error("export file: {0}")]
     ExportFile(String),
+    /// Single sign-on refused this person (unknown identity, name taken, unverified
+    /// e-mail, expired or replayed sign-in).
+    #[error("sign-in refused: {0}")]
+    SignInRefused(String),
+    /// A server Kairos depends on (the identity provider) failed or answered nonsense.
+    #[error("upstream failure: {0}")]
+    Upstream(String),
     /// Anything else that went wrong on the server side.
     #[error("internal error: {0}")]
     Internal(String),

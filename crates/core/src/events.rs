@@ -322,3 +322,83 @@ impl Kairos {
         }
     }
 }
+
+impl Kairos {
+    /// Creates an event, task or journal entry from JSON fields. Without `uid` a fresh one
+    /// is made; a UID already in the calendar is [`CoreError::PreconditionFailed`].
+    pub async fn create_event(
+        &self,
+        writer: &Writer,
+        kind: kairos_ical::edit::Kind,
+        uid: Option<&str>,
+        fields: &kairos_ical::edit::EventPatch,
+    ) -> CoreResult<ObjectMeta> {
+        let uid = match uid {
+            Some(u) => u.to_owned(),
+            None => format!("{}@kairos", uuid::Uuid::now_v7().simple()),
+        };
+        let doc = kairos_ical::edit::new_object(kind, &uid, fields, jiff::Timestamp::now())
+            .map_err(edit_error)?;
+        let change = BatchChange::Put {
+            name: member_name_for(&uid),
+            data: doc.to_bytes(),
+            conditions: Conditions {
+                if_match: None,
+                if_none_match: Some(crate::EtagMatch::Any),
+            },
+        };
+        self.write_batch(writer, vec![change])
+            .await?
+            .into_iter()
+            .next()
+            .ok_or_else(|| CoreError::Internal("create stored nothing".into()))
+    }
+}
+
+/// Most words one text search may hold.
+const MAX_SEARCH_WORDS: usize = 8;
+
+impl Kairos {
+    /// Events and tasks whose title, description or location has a word starting with
+    /// each word of `text` (case-insensitive), by name, at most `limit`. Served by the
+    /// search index: the cost follows the hits, not the calendar.
+    pub async fn search_events(
+        &self,
+        reader: &Reader,
+        text: &str,
+        limit: u32,
+    ) -> CoreResult<Vec<FetchedObject>> {
+        use kairos_ical::search::{matches, term_of, words};
+        let mut query: Vec<String> = Vec::new();
+        for w in words(text) {
+            if !query.contains(&w) {
+                query.push(w);
+            }
+        }
+        if query.is_empty() || query.len() > MAX_SEARCH_WORDS {
+            return Err(CoreError::Invalid(format!(
+                "search for 1 to {MAX_SEARCH_WORDS} words of at least two letters or digits"
+            )));
+        }
+        let mut terms: Vec<String> = query.iter().map(|w| term_of(w)).collect();
+        terms.sort();
+        terms.dedup();
+        let collection = reader.collection().id;
+        let metas = self.store.search_objects(collection, &terms, limit).await?;
+        let mut found = self.with_bodies(collection, metas).await?;
+        // The index matches words by their first characters only; long query words and
+        // words spread over several components are confirmed on the text itself.
+        found.retain(|o| {
+            let comps =
+                kairos_ical::summarize(o.data.as_deref().unwrap_or_default()).unwrap_or_default();
+            comps.iter().any(|c| {
+                let texts = [&c.summary, &c.description, &c.location]
+                    .into_iter()
+                    .flatten()
+                    .map(String::as_str);
+                matches(&query, texts)
+            })
+        });
+        Ok(found)
+    }
+}

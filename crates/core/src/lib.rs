@@ -41,7 +41,7 @@ pub use config::{AuthConfig, CoreConfig};
 pub use error::{Condition, CoreError, CoreResult, PropertyError, ResourceLocation};
 pub use events::{BatchChange, EditOutcome, Scope, member_name_for};
 pub use jobs::{JobFailure, JobHandler, JobHandlers, WorkerConfig};
-pub use objects::{Members, PutOutcome};
+pub use objects::{Members, PutOutcome, calendar_data};
 pub use props::{LiveProperty, PropChange};
 pub use publish::{ImportOutcome, MAX_IMPORT};
 pub use query::QueryZone;

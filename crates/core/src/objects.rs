@@ -61,8 +61,8 @@ pub(crate) fn prepare_write(
     data: Vec<u8>,
     content_type: Option<&str>,
 ) -> CoreResult<ObjectWrite> {
-    let etag = etag_for(&data);
     if collection.kind != CollectionKind::Calendar {
+        let etag = etag_for(&data);
         return Ok(ObjectWrite {
             name: name.to_owned(),
             data,
@@ -71,14 +71,14 @@ pub(crate) fn prepare_write(
             uid: None,
             component: None,
             time_index: None,
+            search_terms: Vec::new(),
         });
     }
-    if let Some(ct) = content_type {
-        let essence = ct.split(';').next().unwrap_or("").trim();
-        if !essence.eq_ignore_ascii_case("text/calendar") {
-            return Err(CoreError::Condition(Condition::SupportedCalendarData));
-        }
+    if data.len() > config.max_resource_size.saturating_mul(JCAL_GROWTH) {
+        return Err(CoreError::Condition(Condition::MaxResourceSize));
     }
+    let data = calendar_data(content_type, data)?;
+    let etag = etag_for(&data);
     if data.len() > config.max_resource_size {
         return Err(CoreError::Condition(Condition::MaxResourceSize));
     }
@@ -104,7 +104,35 @@ pub(crate) fn prepare_write(
         uid: Some(info.uid),
         component: Some(info.component),
         time_index: Some(time_index),
+        search_terms: info.search_terms,
     })
+}
+
+/// How much larger than its iCalendar a jCal body may be before it is refused unread.
+const JCAL_GROWTH: usize = 4;
+
+/// iCalendar bytes from a calendar body of media type `content_type`: iCalendar as sent
+/// (the stored truth), or jCal (RFC 7265) converted to iCalendar; other types are refused
+/// (RFC 4791 supported-calendar-data). No type at all is taken as iCalendar.
+pub fn calendar_data(content_type: Option<&str>, body: Vec<u8>) -> CoreResult<Vec<u8>> {
+    let essence = content_type
+        .and_then(|ct| ct.split(';').next())
+        .map(|e| e.trim().to_ascii_lowercase());
+    match essence.as_deref() {
+        None | Some("text/calendar") => Ok(body),
+        Some("application/calendar+json") => {
+            let invalid = |e: &dyn std::fmt::Display| {
+                tracing::debug!(error = %e, "jCal refused");
+                CoreError::Condition(Condition::ValidCalendarData)
+            };
+            let value: serde_json::Value =
+                serde_json::from_slice(&body).map_err(|e| invalid(&e))?;
+            kairos_ical::jcal::from_jcal(&value)
+                .map(String::into_bytes)
+                .map_err(|e| invalid(&e))
+        }
+        Some(_) => Err(CoreError::Condition(Condition::SupportedCalendarData)),
+    }
 }
 
 /// Refuses a write whose UID another member of the calendar already holds (RFC 4791

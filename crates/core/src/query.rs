@@ -187,8 +187,9 @@ impl Kairos {
     }
 
     /// Replaces each object's bytes with the calendar-data `req` asks for (RFC 4791 §9.6:
-    /// partial retrieval, expand, limit-recurrence-set, limit-freebusy-set). A request
-    /// for the whole object leaves the stored bytes untouched.
+    /// partial retrieval, expand, limit-recurrence-set, limit-freebusy-set), as iCalendar
+    /// or, for `content-type="application/calendar+json"`, as jCal (RFC 7265). A request
+    /// for the whole object as iCalendar leaves the stored bytes untouched.
     pub fn shape_calendar_data(
         &self,
         collection: &Collection,
@@ -196,11 +197,21 @@ impl Kairos {
         zone: Option<&QueryZone>,
         objects: &mut [FetchedObject],
     ) -> CoreResult<()> {
+        let jcal = match req
+            .content_type
+            .as_deref()
+            .map(|c| c.trim().to_ascii_lowercase())
+            .as_deref()
+        {
+            None | Some("text/calendar") => false,
+            Some("application/calendar+json") => true,
+            Some(_) => return Err(CoreError::Condition(Condition::SupportedCalendarData)),
+        };
         let whole = req.comp.is_none()
             && req.expand.is_none()
             && req.limit_recurrence_set.is_none()
             && req.limit_freebusy_set.is_none();
-        if whole {
+        if whole && !jcal {
             return Ok(());
         }
         let opts = self.query_options(collection, zone);
@@ -208,13 +219,27 @@ impl Kairos {
             let Some(data) = object.data.as_deref() else {
                 continue;
             };
-            let shaped = kairos_ical::query::calendar_data(req, data, &opts).map_err(|e| {
+            let unshapeable = |e: &dyn std::fmt::Display| {
                 CoreError::Internal(format!(
                     "stored object {} not shapeable: {e}",
                     object.meta.name
                 ))
-            })?;
-            object.data = Some(shaped.into_bytes());
+            };
+            let shaped = if whole {
+                data.to_vec()
+            } else {
+                kairos_ical::query::calendar_data(req, data, &opts)
+                    .map_err(|e| unshapeable(&e))?
+                    .into_bytes()
+            };
+            object.data = Some(if jcal {
+                kairos_ical::jcal::to_jcal(&shaped)
+                    .map_err(|e| unshapeable(&e))?
+                    .to_string()
+                    .into_bytes()
+            } else {
+                shaped
+            });
         }
         Ok(())
     }

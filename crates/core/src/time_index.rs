@@ -116,7 +116,8 @@ fn time_index(data: &[u8], now: Timestamp, config: &TimeIndexConfig) -> CoreResu
 
 impl Kairos {
     /// Re-indexes up to `batch` objects whose index horizon is less than half a horizon
-    /// ahead (and objects stored before the index existed). Returns how many it did.
+    /// ahead (and objects stored before the time or search index existed): time index and
+    /// search terms. Returns how many it did.
     pub async fn refresh_time_index(&self, batch: u32) -> CoreResult<usize> {
         let now = Timestamp::now();
         let half = i64::try_from(self.config.time_index.horizon.as_millis() / 2).unwrap_or(0);
@@ -127,11 +128,17 @@ impl Kairos {
         // Computed before the transaction: on SQLite it holds the only writer.
         let indexes: Vec<_> = due
             .iter()
-            .map(|o| (o.id, index_of(&o.data, now, &self.config.time_index)))
+            .map(|o| {
+                let terms = kairos_ical::ingest(&o.data)
+                    .map(|i| i.search_terms)
+                    .unwrap_or_default();
+                (o.id, index_of(&o.data, now, &self.config.time_index), terms)
+            })
             .collect();
         let mut tx = self.store.begin().await?;
-        for (id, index) in &indexes {
+        for (id, index, terms) in &indexes {
             tx.set_time_index(*id, index).await?;
+            tx.set_search_terms(*id, terms).await?;
         }
         tx.commit().await?;
         Ok(due.len())

@@ -324,7 +324,14 @@ impl Kairos {
                         &self.config.time_index,
                     )
                 });
+                let search_terms = match o.meta.component {
+                    Some(_) => kairos_ical::ingest(&o.data)
+                        .map(|i| i.search_terms)
+                        .unwrap_or_default(),
+                    None => Vec::new(),
+                };
                 let write = kairos_store::ObjectWrite {
+                    search_terms,
                     name: o.meta.name.clone(),
                     data: o.data,
                     etag: o.meta.etag.clone(),

@@ -280,3 +280,41 @@ pub const GETCTAG: QName = QName::calserver("getctag");
 pub const CALENDAR_COLOR: QName = QName::apple("calendar-color");
 /// `ICAL:calendar-order`.
 pub const CALENDAR_ORDER: QName = QName::apple("calendar-order");
+
+// Sharing, read-only (draft-pot-webdav-resource-sharing, in DAV:).
+/// `DAV:share-access`.
+pub const SHARE_ACCESS: QName = QName::dav("share-access");
+/// `DAV:invite`.
+pub const INVITE: QName = QName::dav("invite");
+/// `DAV:sharee`.
+pub const SHAREE: QName = QName::dav("sharee");
+/// `DAV:invite-accepted`.
+pub const INVITE_ACCEPTED: QName = QName::dav("invite-accepted");
+/// `DAV:shared-owner`.
+pub const SHARED_OWNER: QName = QName::dav("shared-owner");
+/// `DAV:not-shared`.
+pub const NOT_SHARED: QName = QName::dav("not-shared");
+/// `DAV:read-write` (a share-access value; `DAV:read` is [`READ`]).
+pub const READ_WRITE: QName = QName::dav("read-write");
+
+// Sharing, read-only (Apple's caldav-sharing, in the calendarserver.org namespace).
+/// `CS:shared` (resourcetype of a calendar reached through a share).
+pub const CS_SHARED: QName = QName::calserver("shared");
+/// `CS:shared-owner` (resourcetype of an owner's calendar that is shared).
+pub const CS_SHARED_OWNER: QName = QName::calserver("shared-owner");
+/// `CS:invite`.
+pub const CS_INVITE: QName = QName::calserver("invite");
+/// `CS:organizer`.
+pub const CS_ORGANIZER: QName = QName::calserver("organizer");
+/// `CS:user`.
+pub const CS_USER: QName = QName::calserver("user");
+/// `CS:common-name`.
+pub const CS_COMMON_NAME: QName = QName::calserver("common-name");
+/// `CS:invite-accepted`.
+pub const CS_INVITE_ACCEPTED: QName = QName::calserver("invite-accepted");
+/// `CS:access`.
+pub const CS_ACCESS: QName = QName::calserver("access");
+/// `CS:read`.
+pub const CS_READ: QName = QName::calserver("read");
+/// `CS:read-write`.
+pub const CS_READ_WRITE: QName = QName::calserver("read-write");

@@ -170,6 +170,11 @@ fn core_response(e: CoreError) -> Response {
                 .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
             r
         }
+        CoreError::SignInRefused(why) => plain(StatusCode::FORBIDDEN, why),
+        CoreError::Upstream(why) => {
+            tracing::warn!(%why, "upstream failure");
+            plain(StatusCode::BAD_GATEWAY, "an upstream server failed")
+        }
         // Export files are the command line's business; reaching here is a server fault.
         CoreError::Internal(why) | CoreError::ExportFile(why) => {
             tracing::error!(%why, "internal error");

@@ -11,6 +11,7 @@ mod paths;
 mod properties;
 mod report;
 mod request;
+mod sharing;
 
 use std::sync::Arc;
 

@@ -3,11 +3,12 @@
 
 use std::borrow::Cow;
 
-use kairos_core::{Granted, Principal, Privileges};
+use kairos_core::{Granted, Principal, Privileges, Sharee};
 use kairos_dav_proto::{Element, PropFind, PropRequest, PropStat, PropValue, QName, names};
 use kairos_store::{CollectionKind, DeadProperty, ObjectMeta};
 
 use crate::paths::{PRINCIPALS, collection_href, home_href, principal_href};
+use crate::sharing::Standing;
 
 /// A resource whose properties are asked for.
 #[derive(Clone, Copy, Debug)]
@@ -42,6 +43,10 @@ pub struct PropEnv<'a> {
     /// Owners whose homes hold calendars shared with the principal (filled only where
     /// the principal's calendar-home-set may be asked for).
     pub shared_homes: &'a [String],
+    /// Who the answered calendar is shared with, when the principal owns it and the
+    /// request asked for what depends on it (filled per collection by PROPFIND; `None`
+    /// elsewhere, and then no sharing is claimed for the principal's own calendars).
+    pub sharees: Option<&'a [Sharee]>,
 }
 
 /// RFC 4918 live properties returned by allprop (dead properties are added separately).
@@ -84,6 +89,9 @@ const LIVE: &[QName] = &[
     names::CALENDAR_COLOR,
     names::CALENDAR_ORDER,
     names::CALENDAR_DATA,
+    names::SHARE_ACCESS,
+    names::INVITE,
+    names::CS_INVITE,
 ];
 
 /// Whether `name` is a live property of this server (never stored as a dead property).
@@ -224,9 +232,12 @@ fn collection_value<'a>(env: &PropEnv<'_>, g: &'a Granted, name: &QName) -> Opti
     let c = g.collection();
     let calendar = c.kind == CollectionKind::Calendar;
     let p = &c.props;
+    let standing = || Standing::of(env.principal, g, env.sharees);
     match name {
         n if *n == names::RESOURCETYPE => Some(if calendar {
-            resourcetype(&[names::COLLECTION, names::CALENDAR])
+            let mut types = vec![names::COLLECTION, names::CALENDAR];
+            types.extend(standing().resourcetype_marker());
+            resourcetype(&types)
         } else {
             resourcetype(&[names::COLLECTION])
         }),
@@ -247,6 +258,9 @@ fn collection_value<'a>(env: &PropEnv<'_>, g: &'a Granted, name: &QName) -> Opti
             report_set(&[])
         }),
         _ if !calendar => None,
+        n if *n == names::SHARE_ACCESS || *n == names::INVITE || *n == names::CS_INVITE => {
+            standing().value(g.owner_name(), n)
+        }
         n if *n == names::SYNC_TOKEN => text(ctag(g)),
         n if *n == names::CALENDAR_DESCRIPTION => p.description.as_deref().and_then(text),
         n if *n == names::CALENDAR_TIMEZONE => p.timezone.as_deref().and_then(text),
@@ -261,6 +275,9 @@ fn collection_value<'a>(env: &PropEnv<'_>, g: &'a Granted, name: &QName) -> Opti
         n if *n == names::SUPPORTED_CALENDAR_DATA => Some(PropValue::Children(vec![
             el(names::CALENDAR_DATA)
                 .with_attr(QName::new("", "content-type"), "text/calendar")
+                .with_attr(QName::new("", "version"), "2.0"),
+            el(names::CALENDAR_DATA)
+                .with_attr(QName::new("", "content-type"), "application/calendar+json")
                 .with_attr(QName::new("", "version"), "2.0"),
         ])),
         n if *n == names::MAX_RESOURCE_SIZE => text(env.max_resource_size.to_string()),
@@ -341,8 +358,19 @@ pub fn propstats<'a>(
 ) -> Vec<PropStat<'a>> {
     let mut found: Vec<(QName, PropValue<'a>)> = Vec::new();
     let mut missing: Vec<QName> = Vec::new();
+    // A dead property stored under a name that later became live (before PROPPATCH
+    // protected it) never stands in for the live one.
+    let dead: Vec<&DeadProperty> = dead
+        .iter()
+        .filter(|d| {
+            !LIVE
+                .iter()
+                .any(|n| n.ns == d.namespace && n.local == d.name)
+        })
+        .collect();
     let find_dead = |n: &QName| {
         dead.iter()
+            .copied()
             .find(|d| d.namespace == n.ns && d.name == n.local)
             .map(|d| PropValue::Raw(Cow::Borrowed(d.xml.as_str())))
     };
@@ -361,7 +389,7 @@ pub fn propstats<'a>(
                     found.push((n.clone(), v));
                 }
             }
-            for d in dead {
+            for d in dead.iter().copied() {
                 found.push((
                     QName::new(d.namespace.clone(), d.name.clone()),
                     PropValue::Raw(Cow::Borrowed(d.xml.as_str())),
@@ -381,7 +409,7 @@ pub fn propstats<'a>(
             for n in live_names(env, target) {
                 found.push((n, PropValue::Empty));
             }
-            for d in dead {
+            for d in dead.iter().copied() {
                 found.push((
                     QName::new(d.namespace.clone(), d.name.clone()),
                     PropValue::Empty,

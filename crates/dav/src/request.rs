@@ -31,6 +31,7 @@ impl Ctx<'_> {
             principal: &self.principal,
             max_resource_size: self.core.config().max_resource_size,
             shared_homes: &[],
+            sharees: None,
         }
     }
 

@@ -26,6 +26,8 @@ pub struct CalendarObject {
     /// Referenced TZIDs with no VTIMEZONE in the resource (to be resolved as IANA or
     /// Windows names later; real clients omit VTIMEZONEs).
     pub missing_timezones: Vec<String>,
+    /// Text search terms of the title, description and location of every component.
+    pub search_terms: Vec<String>,
 }
 
 /// Validates a calendar object resource for PUT/COPY/MOVE and extracts its index fields.
@@ -117,6 +119,7 @@ fn object_of(a: &Analysed<'_>) -> Result<CalendarObject, IngestError> {
     let uid = uid.map(str::to_owned).ok_or(IngestError::NoComponent)?;
 
     let (tzids, missing_timezones) = referenced_timezones(a);
+    let search_terms = crate::search::terms_of(members.iter().filter_map(|&i| a.tree.comps.get(i)));
     Ok(CalendarObject {
         uid,
         component,
@@ -125,6 +128,7 @@ fn object_of(a: &Analysed<'_>) -> Result<CalendarObject, IngestError> {
         is_recurring,
         tzids,
         missing_timezones,
+        search_terms,
     })
 }
 

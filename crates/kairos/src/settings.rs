@@ -76,6 +76,25 @@ pub struct Settings {
     /// Origins (e.g. `https://app.example.com`) allowed to call the REST API from a
     /// browser (CORS); empty: none.
     pub cors_origins: Vec<String>,
+    /// OpenID Connect issuer URL for single sign-on; empty: off.
+    pub oidc_issuer: String,
+    /// Client id registered at the provider.
+    pub oidc_client_id: String,
+    /// Client secret (empty for a public client).
+    pub oidc_client_secret: String,
+    /// The callback URL registered at the provider: this server's
+    /// `/api/v1/session/oidc/callback` as browsers reach it.
+    pub oidc_redirect_url: String,
+    /// Scopes asked for besides `openid`.
+    pub oidc_scopes: Vec<String>,
+    /// ID token claim that names the account made on a first sign-in.
+    pub oidc_username_claim: String,
+    /// Make accounts on first sign-in.
+    pub oidc_create_users: bool,
+    /// Link a first sign-in to an existing account of the same name.
+    pub oidc_link_existing_users: bool,
+    /// Refuse account passwords (devices then use app passwords).
+    pub oidc_only: bool,
     /// Days deletions stay in the sync log; older sync tokens must resynchronize.
     pub sync_retention_days: u64,
     /// Days ahead recurring instances are materialised in the time index.
@@ -111,6 +130,15 @@ impl Default for Settings {
             session_hours: 14 * 24,
             cookie_secure: true,
             cors_origins: Vec::new(),
+            oidc_issuer: String::new(),
+            oidc_client_id: String::new(),
+            oidc_client_secret: String::new(),
+            oidc_redirect_url: String::new(),
+            oidc_scopes: vec!["profile".into(), "email".into()],
+            oidc_username_claim: "preferred_username".into(),
+            oidc_create_users: true,
+            oidc_link_existing_users: false,
+            oidc_only: false,
             sync_retention_days: 90,
             index_horizon_days: 732,
             index_max_instances: 2000,
@@ -154,6 +182,12 @@ impl Settings {
             .merge(Env::prefixed("KAIROS_").ignore(&["config"]))
             .merge(Serialized::defaults(overrides))
             .extract()?;
+        if !settings.oidc_issuer.is_empty() {
+            anyhow::ensure!(
+                !settings.oidc_client_id.is_empty() && !settings.oidc_redirect_url.is_empty(),
+                "oidc_issuer is set: oidc_client_id and oidc_redirect_url are needed too"
+            );
+        }
         Ok(settings)
     }
 
@@ -182,6 +216,18 @@ impl Settings {
         core.max_query_instances = self.max_query_instances.max(1);
         core.worker.batch = self.worker_batch.max(1);
         core.auth.session_lifetime = Duration::from_secs(self.session_hours.max(1) * 3600);
+        core.auth.oidc = (!self.oidc_issuer.is_empty()).then(|| kairos_core::auth::OidcConfig {
+            issuer: self.oidc_issuer.clone(),
+            client_id: self.oidc_client_id.clone(),
+            client_secret: (!self.oidc_client_secret.is_empty())
+                .then(|| self.oidc_client_secret.clone()),
+            redirect_url: self.oidc_redirect_url.clone(),
+            scopes: self.oidc_scopes.clone(),
+            username_claim: self.oidc_username_claim.clone(),
+            create_users: self.oidc_create_users,
+            link_existing_users: self.oidc_link_existing_users,
+            only: self.oidc_only,
+        });
         core
     }
 }
@@ -207,6 +253,15 @@ Settings (TOML key = environment variable, default):
   session_hours       KAIROS_SESSION_HOURS        336 (browser sign-in lifetime)
   cookie_secure       KAIROS_COOKIE_SECURE        true (false only for plain HTTP off localhost)
   cors_origins        KAIROS_CORS_ORIGINS         [] (origins allowed to call the REST API from browsers)
+  oidc_issuer         KAIROS_OIDC_ISSUER          (empty: no single sign-on)
+  oidc_client_id      KAIROS_OIDC_CLIENT_ID
+  oidc_client_secret  KAIROS_OIDC_CLIENT_SECRET   (empty: public client, PKCE only)
+  oidc_redirect_url   KAIROS_OIDC_REDIRECT_URL    https://HOST/api/v1/session/oidc/callback
+  oidc_scopes         KAIROS_OIDC_SCOPES          [profile, email] (besides openid)
+  oidc_username_claim KAIROS_OIDC_USERNAME_CLAIM  preferred_username (names new accounts)
+  oidc_create_users   KAIROS_OIDC_CREATE_USERS    true (make an account on first sign-in)
+  oidc_link_existing_users KAIROS_OIDC_LINK_EXISTING_USERS false (trust the claim for old accounts)
+  oidc_only           KAIROS_OIDC_ONLY            false (refuse account passwords; app passwords work)
   sync_retention_days KAIROS_SYNC_RETENTION_DAYS  90
   index_horizon_days  KAIROS_INDEX_HORIZON_DAYS   732 (recurring instances indexed ahead)
   index_max_instances KAIROS_INDEX_MAX_INSTANCES  2000 (per object; later ones evaluated)

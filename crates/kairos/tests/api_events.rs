@@ -124,7 +124,7 @@ async fn create_read_and_expand_a_recurring_event() {
         "POST",
         &format!("/api/v1/calendars/{id}/events"),
         ALICE,
-        &[("content-type", "application/json")],
+        &[("content-type", "text/plain")],
         "{}",
     )
     .await

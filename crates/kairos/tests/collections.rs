@@ -486,7 +486,13 @@ async fn object_and_calendar_live_properties() {
         .children_named(ns::CALDAV, "calendar-data")
         .map(|c| (c.attr("content-type"), c.attr("version")))
         .collect();
-    assert_eq!(types, vec![(Some("text/calendar"), Some("2.0"))]);
+    assert_eq!(
+        types,
+        vec![
+            (Some("text/calendar"), Some("2.0")),
+            (Some("application/calendar+json"), Some("2.0"))
+        ]
+    );
 }
 
 const DEAD_PROPS: &str = r#"<?xml version="1.0" encoding="utf-8"?>

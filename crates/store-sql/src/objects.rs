@@ -336,6 +336,7 @@ async fn write_row(
         .map_err(db_err)?;
     let meta = meta_from_row(&row)?;
     crate::time_index::write(conn, meta.id, collection, w.time_index.as_ref()).await?;
+    crate::search::write(conn, meta.id, collection, &w.search_terms).await?;
     Ok(meta)
 }
 
@@ -396,6 +397,7 @@ pub(crate) async fn move_to(
             let meta = meta_from_row(&row)?;
             if from != to {
                 crate::time_index::move_to(conn, meta.id, to).await?;
+                crate::search::move_to(conn, meta.id, to).await?;
             }
             Ok(meta)
         }

@@ -16,7 +16,10 @@ use crate::error::db_err;
 use crate::pool::{self, Pools};
 use crate::signals::SignalHub;
 use crate::tx::SqlWriteTx;
-use crate::{access, changes, collections, jobs, migrate, objects, properties, shares, users};
+use crate::{
+    access, changes, collections, identities, jobs, migrate, objects, properties, search, shares,
+    users,
+};
 
 /// The SQL store: SQLite or PostgreSQL through one code path.
 ///
@@ -204,6 +207,19 @@ impl Store for SqlStore {
 
     async fn session_by_hash(&self, hash: &str) -> StoreResult<Option<Session>> {
         access::session_by_hash(&self.pools.reader, hash).await
+    }
+
+    async fn search_objects(
+        &self,
+        collection: CollectionId,
+        terms: &[String],
+        limit: u32,
+    ) -> StoreResult<Vec<ObjectMeta>> {
+        search::find(&self.pools.reader, collection, terms, limit).await
+    }
+
+    async fn identity_user(&self, issuer: &str, subject: &str) -> StoreResult<Option<UserId>> {
+        identities::identity_user(&self.pools.reader, issuer, subject).await
     }
 
     async fn shares_of(&self, collection: CollectionId) -> StoreResult<Vec<(Share, String)>> {

@@ -19,14 +19,14 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use kairos_store::{
     Collection, CollectionId, CollectionProps, Credential, CredentialId, DeadProperty, JobId,
-    NewJob, ObjectId, ObjectMeta, ObjectWrite, PropOwner, Session, Share, ShareLogEntry, Signal,
-    StoreResult, StoredObject, TimeIndex, Timestamp, User, UserId, WriteTx,
+    NewJob, ObjectId, ObjectMeta, ObjectWrite, PendingSignIn, PropOwner, Session, Share,
+    ShareLogEntry, Signal, StoreResult, StoredObject, TimeIndex, Timestamp, User, UserId, WriteTx,
 };
 use sqlx::{Any, AnyConnection, Transaction};
 
 use crate::error::db_err;
 use crate::signals::SignalHub;
-use crate::{access, changes, collections, jobs, objects, properties, shares, users};
+use crate::{access, changes, collections, identities, jobs, objects, properties, shares, users};
 
 /// An open write transaction of a [`crate::SqlStore`].
 pub(crate) struct SqlWriteTx {
@@ -295,6 +295,39 @@ impl WriteTx for SqlWriteTx {
 
     async fn prune_sessions(&mut self, now: Timestamp) -> StoreResult<u64> {
         access::prune_sessions(self.conn(), now).await
+    }
+
+    async fn set_search_terms(&mut self, object: ObjectId, terms: &[String]) -> StoreResult<()> {
+        let Some(collection) = crate::time_index::collection_of(self.conn(), object).await? else {
+            return Ok(());
+        };
+        crate::search::write(self.conn(), object, collection, terms).await
+    }
+
+    async fn link_identity(
+        &mut self,
+        issuer: &str,
+        subject: &str,
+        user: UserId,
+        now: Timestamp,
+    ) -> StoreResult<()> {
+        identities::link_identity(self.conn(), issuer, subject, user, now).await
+    }
+
+    async fn insert_pending_sign_in(
+        &mut self,
+        pending: &PendingSignIn,
+        now: Timestamp,
+    ) -> StoreResult<()> {
+        identities::insert_pending(self.conn(), pending, now).await
+    }
+
+    async fn take_pending_sign_in(
+        &mut self,
+        state_hash: &str,
+        now: Timestamp,
+    ) -> StoreResult<Option<PendingSignIn>> {
+        identities::take_pending(self.conn(), state_hash, now).await
     }
 
     async fn put_share(&mut self, share: &Share) -> StoreResult<()> {

@@ -151,3 +151,18 @@ pub struct IncomingShare {
     /// What the sharee may do.
     pub access: ShareAccess,
 }
+
+/// A single sign-on in flight: what the callback needs to finish it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PendingSignIn {
+    /// Hex hash of the `state` sent to the provider.
+    pub state_hash: String,
+    /// The PKCE code verifier.
+    pub pkce_verifier: String,
+    /// The nonce the ID token must carry.
+    pub nonce: String,
+    /// Local path to return to afterwards.
+    pub return_to: String,
+    /// When it stops being accepted.
+    pub expires_at: Timestamp,
+}

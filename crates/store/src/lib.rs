@@ -140,6 +140,16 @@ pub trait Store: Send + Sync + 'static {
     async fn touch_credential(&self, id: CredentialId, now: Timestamp) -> StoreResult<()>;
     /// The session whose secret hashes to `hash`.
     async fn session_by_hash(&self, hash: &str) -> StoreResult<Option<Session>>;
+    /// Members of a calendar indexed under every one of `terms` (text search), by name,
+    /// at most `limit`.
+    async fn search_objects(
+        &self,
+        collection: CollectionId,
+        terms: &[String],
+        limit: u32,
+    ) -> StoreResult<Vec<ObjectMeta>>;
+    /// The user a single sign-on identity (issuer, subject) belongs to.
+    async fn identity_user(&self, issuer: &str, subject: &str) -> StoreResult<Option<UserId>>;
     /// Who a calendar is shared with, with their login names, by name.
     async fn shares_of(&self, collection: CollectionId) -> StoreResult<Vec<(Share, String)>>;
     /// The calendars shared with `sharee`, each with its owner's login name.
@@ -341,6 +351,28 @@ pub trait WriteTx: Send {
     async fn delete_sessions_of(&mut self, user: UserId) -> StoreResult<u64>;
     /// Forgets sessions that ended before `now`.
     async fn prune_sessions(&mut self, now: Timestamp) -> StoreResult<u64>;
+    /// Replaces an object's text search terms (re-indexing stored objects).
+    async fn set_search_terms(&mut self, object: ObjectId, terms: &[String]) -> StoreResult<()>;
+    /// Links a single sign-on identity to a user (conflict if it is linked already).
+    async fn link_identity(
+        &mut self,
+        issuer: &str,
+        subject: &str,
+        user: UserId,
+        now: Timestamp,
+    ) -> StoreResult<()>;
+    /// Stores a sign-in in flight, forgetting those that expired before `now`.
+    async fn insert_pending_sign_in(
+        &mut self,
+        pending: &PendingSignIn,
+        now: Timestamp,
+    ) -> StoreResult<()>;
+    /// Removes and returns the unexpired sign-in with this state hash (single use).
+    async fn take_pending_sign_in(
+        &mut self,
+        state_hash: &str,
+        now: Timestamp,
+    ) -> StoreResult<Option<PendingSignIn>>;
     /// Shares a calendar, or changes the access of an existing share.
     async fn put_share(&mut self, share: &Share) -> StoreResult<()>;
     /// Takes a share away; false if there was none.

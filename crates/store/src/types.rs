@@ -197,6 +197,8 @@ pub struct ObjectWrite {
     pub component: Option<ComponentKind>,
     /// Where the object's instances lie (calendar objects only).
     pub time_index: Option<TimeIndex>,
+    /// Text search terms (calendar objects only; empty otherwise).
+    pub search_terms: Vec<String>,
 }
 
 /// Where a calendar object's instances lie: what time-range queries prefilter on.

@@ -2,6 +2,8 @@
 
 mod credential_cache;
 mod failures;
+mod limits;
+mod oidc;
 mod password;
 mod presented;
 mod sessions;
@@ -15,6 +17,7 @@ use tokio::sync::Semaphore;
 
 pub use credential_cache::CredentialCache;
 pub use failures::FailureThrottle;
+pub use oidc::{OidcConfig, SignInDone, SignInStart};
 pub use password::{hash_password, verify_password};
 pub use presented::{Presented, presented_or_unauthenticated};
 pub use sessions::{NewSession, csrf_matches, csrf_token};
@@ -33,6 +36,10 @@ pub struct Authenticator {
     verify_slots: Arc<Semaphore>,
     /// Hash checked when the user does not exist, so timing does not reveal user names.
     decoy_hash: OnceLock<String>,
+    /// The single sign-on provider, when one is configured.
+    provider: Option<oidc::Provider>,
+    /// Rates of sign-ins and of credentials minted.
+    limits: limits::RequestLimits,
 }
 
 impl Authenticator {
@@ -47,6 +54,12 @@ impl Authenticator {
             ),
             verify_slots: Arc::new(Semaphore::new(config.max_concurrent_verifications.max(1))),
             decoy_hash: OnceLock::new(),
+            limits: limits::RequestLimits::new(),
+            provider: config.oidc.as_ref().and_then(|_| {
+                oidc::Provider::new()
+                    .map_err(|e| tracing::error!(error = %e, "single sign-on disabled"))
+                    .ok()
+            }),
         }
     }
 
@@ -85,6 +98,10 @@ impl Kairos {
         {
             auth.cache.insert(key, principal.clone());
             return Ok(principal);
+        }
+        if self.config.auth.oidc.as_ref().is_some_and(|o| o.only) {
+            // Single sign-on only: account passwords are not accepted anywhere.
+            return Err(CoreError::Unauthenticated);
         }
         let user_key = format!("user:{user}");
         let ip_key = client.map(|ip| format!("ip:{ip}"));

@@ -48,6 +48,12 @@ impl Kairos {
         password: &str,
         client: Option<IpAddr>,
     ) -> CoreResult<NewSession> {
+        if self.config.auth.oidc.as_ref().is_some_and(|o| o.only) {
+            return Err(CoreError::Forbidden(
+                "password sign-in is off: sign in through single sign-on",
+            ));
+        }
+        self.auth.limits.sign_in(client)?;
         let principal = self.authenticate_password(user, password, client).await?;
         if principal.signed_in_by_credential() {
             return Err(CoreError::Unauthenticated);

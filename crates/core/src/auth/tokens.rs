@@ -72,6 +72,7 @@ impl Kairos {
         new: NewCredential,
     ) -> CoreResult<MintedCredential> {
         require_full(principal)?;
+        self.auth.limits.minting(principal.id())?;
         let name = new.name.trim();
         if name.is_empty() || name.chars().count() > MAX_NAME || name.chars().any(char::is_control)
         {

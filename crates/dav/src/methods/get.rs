@@ -1,4 +1,5 @@
-//! GET and HEAD: the stored bytes exactly, with strong ETag and conditional requests.
+//! GET and HEAD: the stored bytes exactly (or, asked for, as jCal), with strong ETag and
+//! conditional requests.
 
 use axum::body::Body;
 use axum::response::Response;
@@ -16,6 +17,22 @@ fn http_date(ms: i64) -> Option<HeaderValue> {
     HeaderValue::from_str(&httpdate::fmt_http_date(t)).ok()
 }
 
+/// Whether the client asks for jCal (RFC 7265) rather than the stored iCalendar: its
+/// `Accept` names `application/calendar+json` and not `text/calendar`.
+fn wants_jcal(ctx: &Ctx<'_>) -> bool {
+    let Some(accept) = ctx.header(&header::ACCEPT) else {
+        return false;
+    };
+    let names = |t: &str| {
+        accept.split(',').any(|r| {
+            r.split(';')
+                .next()
+                .is_some_and(|m| m.trim().eq_ignore_ascii_case(t))
+        })
+    };
+    names("application/calendar+json") && !names("text/calendar")
+}
+
 fn object_response(ctx: &Ctx<'_>, object: StoredObject, with_body: bool) -> DavResult<Response> {
     let conditions = ctx.conditions()?;
     let meta = &object.meta;
@@ -25,15 +42,29 @@ fn object_response(ctx: &Ctx<'_>, object: StoredObject, with_body: bool) -> DavR
     if conditions.not_modified(&meta.etag) {
         return Ok(with_etag(status_only(StatusCode::NOT_MODIFIED), &meta.etag));
     }
-    let len = object.data.len();
+    let calendar = meta.content_type.starts_with("text/calendar");
+    let (data, content_type) = if calendar && wants_jcal(ctx) {
+        let jcal = kairos_ical::jcal::to_jcal(&object.data).map_err(|e| {
+            CoreError::Internal(format!("stored object {} as jCal: {e}", meta.name))
+        })?;
+        (jcal.to_string().into_bytes(), "application/calendar+json")
+    } else {
+        (object.data, meta.content_type.as_str())
+    };
+    let len = data.len();
     let mut r = if with_body {
-        Response::new(Body::from(object.data))
+        Response::new(Body::from(data))
     } else {
         Response::new(Body::empty())
     };
     let h = r.headers_mut();
-    if let Ok(ct) = HeaderValue::from_str(&meta.content_type) {
+    if let Ok(ct) = HeaderValue::from_str(content_type) {
         h.insert(header::CONTENT_TYPE, ct);
+    }
+    if calendar {
+        // One ETag for both representations: clients edit the iCalendar, and a jCal reader
+        // revalidates against the same version.
+        h.insert(header::VARY, HeaderValue::from_static("Accept"));
     }
     h.insert(header::CONTENT_LENGTH, HeaderValue::from(len));
     if let Some(d) = http_date(meta.modified_at) {

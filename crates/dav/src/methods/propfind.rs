@@ -15,6 +15,7 @@ use crate::error::{DavError, DavResult};
 use crate::paths::{CALENDARS, DAV_ROOT, PRINCIPALS, home_href, principal_href, push_member};
 use crate::properties::{PropEnv, Target, granted_href, needs_data, needs_dead, propstats};
 use crate::request::Ctx;
+use crate::sharing::owner_sharees;
 
 /// Handles PROPFIND.
 pub(crate) async fn propfind(ctx: &Ctx<'_>) -> DavResult<Response> {
@@ -129,6 +130,12 @@ async fn collection_response(
     } else {
         Vec::new()
     };
+    // One query, only for the principal's own calendars and only when asked.
+    let sharees = owner_sharees(ctx.core, &ctx.principal, g, request).await?;
+    let env = PropEnv {
+        sharees: sharees.as_deref(),
+        ..ctx.env()
+    };
     let href = if g.collection().path.is_empty() {
         home_href(g.owner_name())
     } else {
@@ -136,7 +143,7 @@ async fn collection_response(
     };
     out.response(
         &href,
-        &propstats(&ctx.env(), &Target::Collection(g), request, &dead),
+        &propstats(&env, &Target::Collection(g), request, &dead),
     );
     Ok(())
 }

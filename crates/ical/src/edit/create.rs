@@ -15,7 +15,8 @@ const PRODID: &str = "-//Kairos//Kairos//EN";
 
 /// A new VCALENDAR (VERSION, PRODID) holding one component of `kind` with UID, DTSTAMP,
 /// CREATED and the fields of `fields` (`null` fields are simply left out). Events need
-/// a start. Time zones are written as `TZID=` with their IANA name, without VTIMEZONE.
+/// a start. Time zones are written as `TZID=` with their IANA name; [`Document::to_bytes`]
+/// adds their VTIMEZONEs.
 pub fn new_object(
     kind: Kind,
     uid: &str,
@@ -78,7 +79,9 @@ mod tests {
         assert_eq!(object.uid, "u-1");
         assert!(object.is_recurring);
         let text = String::from_utf8(bytes).unwrap();
-        assert!(text.starts_with("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Kairos//Kairos//EN\r\nBEGIN:VEVENT\r\nUID:u-1\r\nDTSTAMP:20261120T080000Z\r\nCREATED:20261120T080000Z\r\n"));
+        assert!(text.starts_with("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Kairos//Kairos//EN\r\nBEGIN:VTIMEZONE\r\nTZID:Europe/Berlin\r\n"));
+        assert_eq!(text.matches("BEGIN:VTIMEZONE\r\n").count(), 1);
+        assert!(text.contains("END:VTIMEZONE\r\nBEGIN:VEVENT\r\nUID:u-1\r\nDTSTAMP:20261120T080000Z\r\nCREATED:20261120T080000Z\r\n"));
         assert!(text.contains("DTSTART;TZID=Europe/Berlin:20261203T120000\r\n"));
         let read = read(&doc);
         assert_eq!(read[0].summary.as_deref(), Some("Lunch, maybe"));

@@ -114,6 +114,11 @@ impl Prop {
         }
     }
 
+    /// Whether the edit module wrote this property (it was added or changed).
+    pub fn is_written(&self) -> bool {
+        self.original.is_none()
+    }
+
     /// The unfolded content line: the original text while unchanged.
     pub fn line(&self) -> String {
         if let Some(original) = &self.original {
@@ -218,6 +223,12 @@ impl Component {
     }
 
     fn write(&self, out: &mut String) {
+        self.write_with(out, &[]);
+    }
+
+    /// Writes the component with `inserted` (component texts) before its first child that
+    /// is not a VTIMEZONE, where RFC 5545 readers look for time zone definitions.
+    fn write_with(&self, out: &mut String, inserted: &[String]) {
         match &self.begin {
             Some(line) => push_folded(out, line),
             None => push_folded(out, &format!("BEGIN:{}", self.name)),
@@ -225,8 +236,19 @@ impl Component {
         for p in &self.props {
             push_folded(out, &p.line());
         }
-        for c in &self.children {
+        let at = self
+            .children
+            .iter()
+            .position(|c| !c.is("VTIMEZONE"))
+            .unwrap_or(self.children.len());
+        for (i, c) in self.children.iter().enumerate() {
+            if i == at {
+                inserted.iter().for_each(|text| out.push_str(text));
+            }
             c.write(out);
+        }
+        if at == self.children.len() {
+            inserted.iter().for_each(|text| out.push_str(text));
         }
         match &self.end {
             Some(line) => push_folded(out, line),
@@ -273,7 +295,20 @@ impl Document {
     }
 
     /// The object as iCalendar: CRLF lines folded at 75 octets on character boundaries.
+    /// A TZID the edit wrote that the object has no VTIMEZONE for gets one, generated from
+    /// the IANA zone (RFC 5545 §3.2.19 wants a definition for every TZID); the object's own
+    /// VTIMEZONEs are written as read.
     pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = String::new();
+        let added = super::vtimezone::missing_timezones(self);
+        self.root.write_with(&mut out, &added);
+        out.into_bytes()
+    }
+
+    /// The tree as iCalendar, without the VTIMEZONEs [`Document::to_bytes`] adds: what the
+    /// recurrence engine reads in the middle of an edit, so instants keep resolving
+    /// through the IANA zone exactly as before the edit.
+    pub(crate) fn tree_bytes(&self) -> Vec<u8> {
         let mut out = String::new();
         self.root.write(&mut out);
         out.into_bytes()

@@ -19,8 +19,9 @@
 //! recurrence engine with bounded windows and caps.
 //!
 //! Time zones: a `time_zone` the object has no VTIMEZONE for is written as `TZID=` with the
-//! IANA name and no VTIMEZONE is added (the crate has no VTIMEZONE writer; Kairos and
-//! common clients resolve IANA names, and RFC 7809 lets servers omit them).
+//! IANA name, and [`Document::to_bytes`] adds a VTIMEZONE generated from the IANA zone for
+//! it (RFC 5545 §3.2.19; Thunderbird and Outlook rely on it). VTIMEZONEs the object
+//! already has are kept as they are, and a TZID the edit did not write gets none.
 
 mod alarms;
 mod apply;
@@ -37,6 +38,7 @@ mod shift;
 mod split;
 mod text;
 mod times;
+mod vtimezone;
 mod when;
 mod zones;
 

@@ -77,7 +77,7 @@ pub struct EventPatch {
     pub location: Patch<String>,
     /// Start (DTSTART). Changing it on the master of a series moves the overrides'
     /// recurrence ids and the EXDATEs/RDATEs with it. A `time_zone` the object has no
-    /// VTIMEZONE for is written as `TZID=<IANA name>` without adding one. The end is not
+    /// VTIMEZONE for is written as `TZID=<IANA name>`, with a VTIMEZONE for it. The end is not
     /// moved along: send `end` too when the start moves past it.
     #[serde(default, skip_serializing_if = "Patch::is_absent")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<When>))]

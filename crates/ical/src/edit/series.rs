@@ -59,7 +59,7 @@ pub(crate) fn schedule(
         .cloned()
         .collect();
     root.children.push(comp);
-    Ok(Schedule::parse(&Document { root }.to_bytes())?)
+    Ok(Schedule::parse(&Document { root }.tree_bytes())?)
 }
 
 /// The recurrence ids (instants) of the instances overlapping `window`, and whether the

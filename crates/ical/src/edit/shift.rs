@@ -184,12 +184,25 @@ RECURRENCE-ID;TZID=Europe/Berlin:20261026T090000\r\n\
 DTSTART;TZID=Europe/Berlin:20261026T090000\r\nDTEND;TZID=Europe/Berlin:20261026T093000\r\n\
 SUMMARY:short\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
 
+    /// The lines starting with `name`, outside VTIMEZONEs (whose observances have RRULEs
+    /// and DTSTARTs of their own).
     fn lines_of(d: &Document, name: &str) -> Vec<String> {
+        let mut in_zone = false;
         String::from_utf8(d.to_bytes())
             .unwrap()
             .replace("\r\n ", "")
             .lines()
-            .filter(|l| l.starts_with(name))
+            .filter(|l| {
+                match *l {
+                    "BEGIN:VTIMEZONE" => in_zone = true,
+                    "END:VTIMEZONE" => {
+                        in_zone = false;
+                        return false;
+                    }
+                    _ => {}
+                }
+                !in_zone && l.starts_with(name)
+            })
             .map(str::to_owned)
             .collect()
     }
@@ -230,6 +243,9 @@ SUMMARY:short\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
         .unwrap();
         d.apply(Target::Master, &p, now()).unwrap();
         crate::ingest(&d.to_bytes()).unwrap();
+        // The rewritten times name Europe/Berlin, which the object did not define.
+        let text = String::from_utf8(d.to_bytes()).unwrap();
+        assert_eq!(text.matches("\r\nTZID:Europe/Berlin\r\n").count(), 1);
         // 2 November 09:00 CET was the last instance (08:00Z); now 11:00 CET = 10:00Z.
         assert_eq!(
             lines_of(&d, "RRULE"),

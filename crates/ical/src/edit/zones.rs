@@ -27,7 +27,7 @@ impl Zones {
             if let Some(tzid) = tz.prop("TZID") {
                 let mut root = Component::new("VCALENDAR");
                 root.children.push(tz.clone());
-                defined.insert(tzid.value().to_owned(), Document { root }.to_bytes());
+                defined.insert(tzid.value().to_owned(), Document { root }.tree_bytes());
             }
         }
         Zones {

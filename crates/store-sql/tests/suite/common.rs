@@ -132,6 +132,7 @@ pub fn event(name: &str, uid: &str) -> ObjectWrite {
         uid: Some(uid.to_owned()),
         component: Some(ComponentKind::Event),
         time_index: None,
+        search_terms: Vec::new(),
     }
 }
 
@@ -145,6 +146,7 @@ pub fn file(name: &str, data: &[u8]) -> ObjectWrite {
         uid: None,
         component: None,
         time_index: None,
+        search_terms: Vec::new(),
     }
 }
 

@@ -8,6 +8,7 @@ mod changes;
 mod collections;
 mod common;
 mod concurrency;
+mod identities;
 mod jobs;
 mod objects;
 mod properties;

@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Single sign-on against a real certified OpenID Connect provider (panva's oidc-provider,
+# pinned in package-lock.json), run locally: installs it, then runs the tests that need it.
+set -euo pipefail
+cd "$(dirname "$0")"
+npm ci --no-audit --no-fund --loglevel=error
+cd ../..
+cargo test -p kairos --test oidc --locked -- --include-ignored
