@@ -24,14 +24,16 @@ pub struct Calendar {
     pub name: String,
     /// Owner's login name.
     pub owner: String,
-    /// Display name.
+    /// Display name, as the caller sees it (a sharee's own name for it if they set one).
     pub display_name: Option<String>,
     /// Description.
     pub description: Option<String>,
-    /// Color, `#RRGGBB` or `#RRGGBBAA`.
+    /// Color, `#RRGGBB` or `#RRGGBBAA`, as the caller sees it.
     pub color: Option<String>,
-    /// Sort position among the owner's calendars.
+    /// Sort position, as the caller sees it.
     pub order: Option<i64>,
+    /// Whether the caller shows it (their own choice; hidden calendars stay listed).
+    pub visible: bool,
     /// The calendar's time zone (TZID of its CALDAV:calendar-timezone), if set.
     pub time_zone: Option<String>,
     /// Component types it takes: `VEVENT`, `VTODO`, `VJOURNAL`.
@@ -67,11 +69,18 @@ pub struct NewCalendar {
     pub color: Option<String>,
     /// Sort position.
     pub order: Option<i64>,
+    /// Time zone (IANA name such as `Europe/Berlin`) for floating times and all-day
+    /// events in queries; stored as a CALDAV:calendar-timezone.
+    pub time_zone: Option<String>,
+    /// Whether to show it (default true).
+    pub visible: Option<bool>,
     /// Component types (default: VEVENT, VTODO, VJOURNAL).
     pub components: Option<Vec<String>>,
 }
 
-/// Changes to a calendar: absent fields stay, `null` clears.
+/// Changes to a calendar: absent fields stay, `null` clears. The owner changes the
+/// calendar for everyone; someone it is shared with may change only `display_name`,
+/// `color`, `order` (for themselves; `null` returns to the owner's) and `visible`.
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CalendarPatch {
@@ -91,6 +100,12 @@ pub struct CalendarPatch {
     #[serde(default, deserialize_with = "patch_field")]
     #[schema(value_type = Option<i64>)]
     pub order: Option<Option<i64>>,
+    /// Time zone, an IANA name (`null` removes it).
+    #[serde(default, deserialize_with = "patch_field")]
+    #[schema(value_type = Option<String>)]
+    pub time_zone: Option<Option<String>>,
+    /// Whether the caller shows it.
+    pub visible: Option<bool>,
 }
 
 /// The TZID of a CALDAV:calendar-timezone value.
@@ -118,10 +133,11 @@ pub(crate) fn view(state: &ApiState, me: &Principal, g: &Granted) -> Calendar {
         id: c.id.0,
         name: c.name().to_owned(),
         owner: g.owner_name().to_owned(),
-        display_name: c.props.displayname.clone(),
+        display_name: g.display_name().map(str::to_owned),
         description: c.props.description.clone(),
-        color: c.props.color.clone(),
-        order: c.props.order,
+        color: g.color().map(str::to_owned),
+        order: g.order(),
+        visible: !g.hidden(),
         time_zone: c.props.timezone.as_deref().and_then(tzid_of),
         components: c
             .props
@@ -207,13 +223,26 @@ pub async fn create(
     if let Some(order) = new.order {
         changes.push(PropChange::Set(LiveProperty::Order, order.to_string()));
     }
+    if let Some(tzid) = &new.time_zone {
+        changes.push(PropChange::Set(LiveProperty::Timezone, time_zone(tzid)?));
+    }
     if let Some(names) = &new.components {
         changes.push(PropChange::Components(components(names)?));
     }
     let created = state
         .core
         .create_collection(&writer, &name, NewCollection::Calendar, &changes)
-        .await?;
+        .await
+        .map_err(|e| property_problem(e, &changes))?;
+    let created = if new.visible == Some(false) {
+        state
+            .core
+            .patch_calendar(&me, &created, &[], Some(true))
+            .await?;
+        state.core.calendar(&me, created.collection().id).await?
+    } else {
+        created
+    };
     let body = view(&state, &me, &created);
     let location = format!("/api/v1/calendars/{}", body.id);
     Ok((
@@ -237,7 +266,9 @@ pub async fn get(
     Ok(Json(view(&state, &me, &g)))
 }
 
-/// Changes a calendar's name, color, description or order.
+/// Changes a calendar: the owner its name, color, description, order and time zone;
+/// anyone it is shared with their own name, color and order for it; anyone whether they
+/// show it.
 #[utoipa::path(patch, path = "/calendars/{calendar_id}", tag = "calendars", request_body = CalendarPatch,
     params(("calendar_id" = Uuid, Path, description = "Calendar id")),
     responses((status = 200, body = Calendar), (status = 403, body = Problem),
@@ -249,7 +280,6 @@ pub async fn update(
     JsonBody(patch): JsonBody<CalendarPatch>,
 ) -> ApiResult<Json<Calendar>> {
     let g = state.core.calendar(&me, CollectionId(id)).await?;
-    let writer = g.writer()?;
     let mut changes = Vec::new();
     for (prop, value) in [
         (LiveProperty::DisplayName, &patch.display_name),
@@ -266,15 +296,26 @@ pub async fn update(
             &order.map(|o| o.to_string()),
         ));
     }
-    if !changes.is_empty() {
+    match &patch.time_zone {
+        Some(Some(tzid)) => changes.push(PropChange::Set(LiveProperty::Timezone, time_zone(tzid)?)),
+        Some(None) => changes.push(PropChange::Remove(LiveProperty::Timezone)),
+        None => {}
+    }
+    if !changes.is_empty() || patch.visible.is_some() {
         state
             .core
-            .patch_collection_properties(&writer, &changes)
+            .patch_calendar(&me, &g, &changes, patch.visible.map(|v| !v))
             .await
             .map_err(|e| property_problem(e, &changes))?;
     }
     let g = state.core.calendar(&me, CollectionId(id)).await?;
     Ok(Json(view(&state, &me, &g)))
+}
+
+/// The calendar-timezone value for a zone name, or a problem pointing at `/time_zone`.
+fn time_zone(tzid: &str) -> Result<String, Problem> {
+    kairos_core::calendar_timezone(tzid)
+        .map_err(|_| Problem::invalid_field("/time_zone", format!("unknown time zone {tzid:?}")))
 }
 
 /// Names the JSON field behind each rejected property change.
@@ -292,6 +333,21 @@ fn property_problem(e: kairos_core::CoreError, changes: &[PropChange]) -> Proble
         },
         _ => "",
     };
+    // Fields a sharee may not change: a refusal, not a mistake in the values.
+    if list
+        .iter()
+        .all(|(_, err)| matches!(err, kairos_core::PropertyError::Protected))
+    {
+        let fields: Vec<&str> = list.iter().map(|(i, _)| field(*i)).collect();
+        return Problem::new(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            format!(
+                "only the owner may change {}",
+                fields.join(", ").replace('/', "")
+            ),
+        );
+    }
     let mut p = Problem::new(
         StatusCode::UNPROCESSABLE_ENTITY,
         "invalid",

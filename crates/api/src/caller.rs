@@ -29,17 +29,22 @@ pub(crate) fn client_ip(parts: &Parts) -> Option<IpAddr> {
         .map(|ci| ci.0.ip())
 }
 
-/// The session cookie's value, if the request carries one.
-pub(crate) fn session_cookie(headers: &HeaderMap) -> Option<String> {
+/// The value of cookie `name`, if the request carries it (and it is not empty).
+pub fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == SESSION_COOKIE)
+        .find(|(n, _)| *n == name)
         .map(|(_, value)| value.trim().to_owned())
         .filter(|v| !v.is_empty())
+}
+
+/// The session cookie's value, if the request carries one.
+pub fn session_cookie(headers: &HeaderMap) -> Option<String> {
+    cookie_value(headers, SESSION_COOKIE)
 }
 
 /// The client's address as an extractor (absent in in-process tests).

@@ -12,6 +12,7 @@ mod calendars;
 mod caller;
 mod events;
 mod freebusy;
+mod live;
 mod media;
 mod openapi;
 mod problem;
@@ -31,6 +32,13 @@ use tower_http::set_header::SetResponseHeaderLayer;
 
 pub use openapi::document;
 pub use problem::Problem;
+
+/// What the web pages share with the API's browser sessions: the cookie and the client
+/// address used for sign-in limits.
+pub mod browser {
+    pub use crate::caller::{ClientAddr, SESSION_COOKIE, cookie_value, session_cookie};
+    pub use crate::session::{see_other, session_set_cookie};
+}
 
 /// Settings of the API front-end.
 #[derive(Clone, Debug)]

@@ -14,7 +14,7 @@ use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::{ApiState, calendars, events, freebusy, publish, session, sharing, sso, tokens};
+use crate::{ApiState, calendars, events, freebusy, live, publish, session, sharing, sso, tokens};
 
 /// Base path of the API.
 pub const BASE: &str = "/api/v1";
@@ -159,6 +159,7 @@ fn api_router() -> OpenApiRouter<ApiState> {
             events::delete
         ))
         .routes(routes!(freebusy::query))
+        .routes(routes!(live::changes))
         .routes(routes!(publish::export))
         .routes(routes!(publish::import))
         .routes(routes!(

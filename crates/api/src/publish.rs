@@ -14,7 +14,7 @@ use uuid::Uuid;
 use crate::ApiState;
 use crate::body::ApiPath;
 use crate::caller::Caller;
-use crate::media::TEXT_CALENDAR;
+use crate::media::{BodyFormat, Representation, body_format, calendar_body, ical_from_body};
 use crate::problem::{ApiResult, Problem};
 
 /// What an import did.
@@ -38,43 +38,55 @@ pub struct PublicLink {
     pub created: Option<String>,
 }
 
-fn calendar_response(ics: String, filename: &str) -> Response {
-    let mut r = ics.into_response();
-    let h = r.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static(TEXT_CALENDAR),
-    );
+/// A whole calendar as a download, in iCalendar or (when asked) jCal.
+fn calendar_response(
+    ics: String,
+    filename: &str,
+    repr: Representation,
+) -> Result<Response, Problem> {
+    let extension = match repr {
+        Representation::JCal => "json",
+        Representation::ICalendar | Representation::Json => "ics",
+    };
+    let mut r = calendar_body(repr, ics.into_bytes())?;
     let safe: String = filename
         .chars()
         .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
         .collect();
-    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{safe}.ics\"")) {
-        h.insert(header::CONTENT_DISPOSITION, v);
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{safe}.{extension}\"")) {
+        r.headers_mut().insert(header::CONTENT_DISPOSITION, v);
     }
-    r
+    Ok(r)
 }
 
-/// The whole calendar as one iCalendar file.
+/// The whole calendar as one iCalendar file, or as jCal when `Accept` asks for
+/// `application/calendar+json` only.
 #[utoipa::path(get, path = "/calendars/{calendar_id}/export", tag = "calendars",
     params(("calendar_id" = Uuid, Path, description = "Calendar id")),
-    responses((status = 200, content_type = "text/calendar", body = String),
+    responses((status = 200, body = String, content(
+            (String = "text/calendar"), (serde_json::Value = "application/calendar+json"))),
         (status = 404, body = Problem), (status = 401, body = Problem)))]
 pub async fn export(
     State(state): State<ApiState>,
     Caller(me): Caller,
     ApiPath(id): ApiPath<Uuid>,
+    headers: HeaderMap,
 ) -> ApiResult<Response> {
+    let repr = match Representation::preferred(&headers) {
+        Representation::JCal => Representation::JCal,
+        _ => Representation::ICalendar,
+    };
     let g = state.core.calendar(&me, CollectionId(id)).await?;
     let ics = state.core.export_calendar(&g.reader()).await?;
-    Ok(calendar_response(ics, g.collection().name()))
+    calendar_response(ics, g.collection().name(), repr)
 }
 
-/// Reads an iCalendar file into the calendar: one event per UID, replacing events with
-/// the same UID; all of it or (on any invalid event) nothing.
+/// Reads an iCalendar (or jCal) file into the calendar: one event per UID, replacing
+/// events with the same UID; all of it or (on any invalid event) nothing.
 #[utoipa::path(post, path = "/calendars/{calendar_id}/import", tag = "calendars",
     params(("calendar_id" = Uuid, Path, description = "Calendar id")),
-    request_body(content = String, content_type = "text/calendar"),
+    request_body(content(
+        (String = "text/calendar"), (serde_json::Value = "application/calendar+json"))),
     responses((status = 200, body = ImportResult), (status = 415, body = Problem),
         (status = 422, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem),
         (status = 401, body = Problem)))]
@@ -85,9 +97,11 @@ pub async fn import(
     headers: HeaderMap,
     body: Bytes,
 ) -> ApiResult<Json<ImportResult>> {
-    crate::media::body_format(&headers, &[crate::media::BodyFormat::ICalendar])?;
+    let format = body_format(&headers, &[BodyFormat::ICalendar, BodyFormat::JCal])?;
     let g = state.core.calendar(&me, CollectionId(id)).await?;
-    let outcome = state.core.import_calendar(&g.writer()?, &body).await?;
+    let writer = g.writer()?;
+    let ical = ical_from_body(format, &body)?;
+    let outcome = state.core.import_calendar(&writer, &ical).await?;
     Ok(Json(ImportResult {
         created: outcome.created,
         replaced: outcome.replaced,
@@ -153,8 +167,7 @@ pub async fn public_file(
 ) -> ApiResult<Response> {
     let secret = file.strip_suffix(".ics").unwrap_or(&file);
     let ics = state.core.public_calendar(secret).await?;
-    let mut r = calendar_response(ics, "calendar");
-    r.headers_mut().remove(header::CONTENT_DISPOSITION);
+    let mut r = calendar_body(Representation::ICalendar, ics.into_bytes())?;
     r.headers_mut().insert(
         header::CACHE_CONTROL,
         HeaderValue::from_static("private, max-age=60"),

@@ -33,11 +33,13 @@ pub struct SessionInfo {
 }
 
 pub(crate) fn cookie(state: &ApiState, value: &str, max_age_secs: i64) -> HeaderValue {
-    let secure = if state.config.secure_cookies {
-        "; Secure"
-    } else {
-        ""
-    };
+    session_set_cookie(state.config.secure_cookies, value, max_age_secs)
+}
+
+/// The `Set-Cookie` value carrying a session secret (an empty value with age 0 clears it):
+/// HttpOnly, SameSite=Lax, whole site, `Secure` when `secure`.
+pub fn session_set_cookie(secure: bool, value: &str, max_age_secs: i64) -> HeaderValue {
+    let secure = if secure { "; Secure" } else { "" };
     let text = format!(
         "{SESSION_COOKIE}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{secure}"
     );
@@ -104,4 +106,15 @@ pub async fn sign_out(
     r.headers_mut()
         .insert(header::SET_COOKIE, cookie(&state, "", 0));
     Ok(r)
+}
+
+/// A 303 to `location`, never cached (where a browser goes after signing in or out).
+pub fn see_other(location: &str) -> Response {
+    let mut r = StatusCode::SEE_OTHER.into_response();
+    if let Ok(v) = HeaderValue::from_str(location) {
+        r.headers_mut().insert(header::LOCATION, v);
+    }
+    r.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    r
 }

@@ -2,8 +2,8 @@
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::{StatusCode, header};
+use axum::response::Response;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -11,7 +11,7 @@ use crate::ApiState;
 use crate::body::ApiQuery;
 use crate::caller::ClientAddr;
 use crate::problem::{ApiResult, Problem};
-use crate::session::cookie;
+use crate::session::{cookie, see_other};
 
 /// How people may sign in to this server.
 #[derive(Debug, Serialize, ToSchema)]
@@ -47,16 +47,6 @@ fn not_configured() -> Problem {
         "not-found",
         "single sign-on is not configured on this server",
     )
-}
-
-fn see_other(location: &str) -> Response {
-    let mut r = StatusCode::SEE_OTHER.into_response();
-    if let Ok(v) = HeaderValue::from_str(location) {
-        r.headers_mut().insert(header::LOCATION, v);
-    }
-    r.headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    r
 }
 
 /// Begins single sign-on: redirects the browser to the provider (authorization code flow
@@ -104,8 +94,34 @@ pub struct Callback {
         (status = 502, body = Problem)))]
 pub async fn callback(
     State(state): State<ApiState>,
+    headers: axum::http::HeaderMap,
     ApiQuery(q): ApiQuery<Callback>,
 ) -> ApiResult<Response> {
+    let result = finish(&state, &q).await;
+    // A browser comes back here from the provider: show it the sign-in page with a short
+    // reason rather than a problem document.
+    match result {
+        Err(p) if wants_html(&headers) => Ok(see_other(&format!(
+            "/login?error={}",
+            match p.status {
+                403 => "sso-refused",
+                429 => "too-many",
+                400 => "sso-expired",
+                _ => "sso-failed",
+            }
+        ))),
+        other => other,
+    }
+}
+
+fn wants_html(headers: &axum::http::HeaderMap) -> bool {
+    headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|a| a.contains("text/html"))
+}
+
+async fn finish(state: &ApiState, q: &Callback) -> ApiResult<Response> {
     if state.core.config().auth.oidc.is_none() {
         return Err(not_configured());
     }
@@ -125,7 +141,7 @@ pub async fn callback(
     let mut r = see_other(&done.return_to);
     r.headers_mut().insert(
         header::SET_COOKIE,
-        cookie(&state, &done.session.secret, max_age),
+        cookie(state, &done.session.secret, max_age),
     );
     Ok(r)
 }

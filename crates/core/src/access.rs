@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use kairos_store::{Collection, CollectionId, CollectionKind, ShareAccess, UserId};
+use kairos_store::{CalendarPrefs, Collection, CollectionId, CollectionKind, ShareAccess, UserId};
 
 /// What a credential narrows a principal to. A password or session sign-in has none.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -134,6 +134,9 @@ pub struct Granted {
     privileges: Privileges,
     /// Child collections the principal may see; `None` means all of them.
     visible: Option<Arc<[CollectionId]>>,
+    /// The principal's own settings for calendars of this tree, where core loaded them
+    /// (calendar listings, and anything a sharee reaches): how the calendar looks to them.
+    prefs: Option<Arc<[CalendarPrefs]>>,
 }
 
 impl Granted {
@@ -144,7 +147,14 @@ impl Granted {
             owner_name,
             privileges,
             visible: None,
+            prefs: None,
         }
+    }
+
+    /// The same grant, carrying the principal's calendar settings.
+    pub(crate) fn with_prefs(mut self, prefs: Arc<[CalendarPrefs]>) -> Self {
+        self.prefs = Some(prefs);
+        self
     }
 
     /// The grant of a child collection of this one, if the principal may see it.
@@ -159,6 +169,7 @@ impl Granted {
             owner_name: self.owner_name.clone(),
             privileges: self.privileges,
             visible: self.visible.clone(),
+            prefs: self.prefs.clone(),
         })
     }
 
@@ -175,6 +186,41 @@ impl Granted {
     /// What the principal may do.
     pub fn privileges(&self) -> Privileges {
         self.privileges
+    }
+
+    /// The principal's own settings for this calendar, if they set any.
+    pub fn prefs(&self) -> Option<&CalendarPrefs> {
+        let id = self.collection.id;
+        self.prefs.as_deref()?.iter().find(|p| p.collection == id)
+    }
+
+    /// The calendar's name as the principal sees it: their own if they gave it one (a
+    /// sharee), else the calendar's.
+    pub fn display_name(&self) -> Option<&str> {
+        self.prefs().and_then(|p| p.displayname.as_deref()).or(self
+            .collection
+            .props
+            .displayname
+            .as_deref())
+    }
+
+    /// The calendar's color as the principal sees it.
+    pub fn color(&self) -> Option<&str> {
+        self.prefs()
+            .and_then(|p| p.color.as_deref())
+            .or(self.collection.props.color.as_deref())
+    }
+
+    /// The calendar's sort position as the principal sees it.
+    pub fn order(&self) -> Option<i64> {
+        self.prefs()
+            .and_then(|p| p.order)
+            .or(self.collection.props.order)
+    }
+
+    /// Whether the principal hides the calendar from their views.
+    pub fn hidden(&self) -> bool {
+        self.prefs().is_some_and(|p| p.hidden)
     }
 
     /// Read capability (every granted collection is readable).
@@ -237,8 +283,9 @@ impl Writer {
 pub(crate) enum TreeAccess {
     /// The principal owns the tree.
     Own,
-    /// Calendars shared with the principal, with what each allows.
-    Shared(Vec<(CollectionId, Privileges)>),
+    /// Calendars shared with the principal, with what each allows, and the principal's
+    /// own settings for calendars.
+    Shared(Vec<(CollectionId, Privileges)>, Arc<[CalendarPrefs]>),
 }
 
 impl TreeAccess {
@@ -250,7 +297,7 @@ impl TreeAccess {
     ) -> Option<(Privileges, Option<Arc<[CollectionId]>>)> {
         match self {
             TreeAccess::Own => Some((Privileges::ALL, None)),
-            TreeAccess::Shared(list) => {
+            TreeAccess::Shared(list, _) => {
                 if collection.kind == CollectionKind::Home {
                     let ids: Vec<CollectionId> = list.iter().map(|(id, _)| *id).collect();
                     return Some((Privileges::READ, Some(Arc::from(ids))));
@@ -275,6 +322,9 @@ pub(crate) fn grant_in_tree(
     let mut granted = grant_within_limits(principal, owner_name, collection, privileges)?;
     if granted.visible.is_none() {
         granted.visible = visible;
+    }
+    if let TreeAccess::Shared(_, prefs) = access {
+        granted.prefs = Some(prefs.clone());
     }
     Some(granted)
 }

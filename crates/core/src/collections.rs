@@ -132,31 +132,8 @@ impl Kairos {
         target: &Writer,
         changes: &[PropChange],
     ) -> CoreResult<()> {
-        require_manage(target)?;
-        let c = target.collection();
-        let failures = validate(
-            changes,
-            PropTarget::Collection {
-                kind: c.kind,
-                creating: false,
-            },
-        );
-        if !failures.is_empty() {
-            return Err(CoreError::Properties(failures));
-        }
         let mut tx = self.store.begin().await?;
-        // Property changes move the collection's ctag too, so clients notice them.
-        tx.bump_seq(c.id, now_ms()).await?;
-        if touches_live(changes) {
-            let current = tx
-                .collection_by_path(c.owner_id, &c.path)
-                .await?
-                .ok_or(CoreError::NotFound)?;
-            let mut props = current.props;
-            apply_live(&mut props, changes);
-            tx.update_collection_props(c.id, &props).await?;
-        }
-        store_dead(tx.as_mut(), PropOwner::Collection(c.id), changes).await?;
+        patch_collection_in(tx.as_mut(), target, changes).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -171,4 +148,38 @@ impl Kairos {
             .dead_properties(PropOwner::Collection(reader.collection().id))
             .await?)
     }
+}
+
+/// Validates and applies property changes to a collection inside `tx` (all or nothing:
+/// nothing is written when any change is refused).
+pub(crate) async fn patch_collection_in(
+    tx: &mut dyn WriteTx,
+    target: &Writer,
+    changes: &[PropChange],
+) -> CoreResult<()> {
+    require_manage(target)?;
+    let c = target.collection();
+    let failures = validate(
+        changes,
+        PropTarget::Collection {
+            kind: c.kind,
+            creating: false,
+        },
+    );
+    if !failures.is_empty() {
+        return Err(CoreError::Properties(failures));
+    }
+    // Property changes move the collection's ctag too, so clients notice them.
+    tx.bump_seq(c.id, now_ms()).await?;
+    if touches_live(changes) {
+        let current = tx
+            .collection_by_path(c.owner_id, &c.path)
+            .await?
+            .ok_or(CoreError::NotFound)?;
+        let mut props = current.props;
+        apply_live(&mut props, changes);
+        tx.update_collection_props(c.id, &props).await?;
+    }
+    store_dead(tx, PropOwner::Collection(c.id), changes).await?;
+    Ok(())
 }

@@ -35,6 +35,7 @@ use kairos_store::Store;
 
 pub use access::{Granted, Limits, Principal, Privileges, Reader, Writer};
 pub use cache::CacheLimits;
+pub use calendars::calendar_timezone;
 pub use collections::NewCollection;
 pub use conditions::{Conditions, EtagMatch};
 pub use config::{AuthConfig, CoreConfig};
@@ -46,7 +47,7 @@ pub use props::{LiveProperty, PropChange};
 pub use publish::{ImportOutcome, MAX_IMPORT};
 pub use query::QueryZone;
 pub use resolve::{Resource, valid_segment};
-pub use sharing::Sharee;
+pub use sharing::{ShareChange, ShareRefusal, Sharee, ShareeAddress};
 pub use sync::{SyncPage, SyncToken};
 pub use time_index::TimeIndexConfig;
 pub use transfer::{TransferOutcome, TransferTarget};
@@ -58,6 +59,8 @@ pub struct Kairos {
     auth: auth::Authenticator,
     homes: home::ReadyHomes,
     cache: cache::MemberCache,
+    /// Set once the process begins to stop: long-lived answers (live streams) end.
+    stopping: tokio::sync::watch::Sender<bool>,
 }
 
 impl Kairos {
@@ -69,7 +72,18 @@ impl Kairos {
             store,
             config,
             homes: home::ReadyHomes::default(),
+            stopping: tokio::sync::watch::Sender::new(false),
         }
+    }
+
+    /// Tells long-lived answers (live streams) to end: the process is stopping.
+    pub fn begin_shutdown(&self) {
+        self.stopping.send_replace(true);
+    }
+
+    /// Becomes true when the process begins to stop.
+    pub fn stopping(&self) -> tokio::sync::watch::Receiver<bool> {
+        self.stopping.subscribe()
     }
 
     /// The settings in force.

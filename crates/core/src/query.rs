@@ -190,12 +190,12 @@ impl Kairos {
     /// partial retrieval, expand, limit-recurrence-set, limit-freebusy-set), as iCalendar
     /// or, for `content-type="application/calendar+json"`, as jCal (RFC 7265). A request
     /// for the whole object as iCalendar leaves the stored bytes untouched.
-    pub fn shape_calendar_data(
+    pub fn shape_calendar_data<'o>(
         &self,
         collection: &Collection,
         req: &CalendarDataRequest,
         zone: Option<&QueryZone>,
-        objects: &mut [FetchedObject],
+        objects: impl IntoIterator<Item = &'o mut FetchedObject>,
     ) -> CoreResult<()> {
         let jcal = match req
             .content_type
@@ -215,7 +215,7 @@ impl Kairos {
             return Ok(());
         }
         let opts = self.query_options(collection, zone);
-        for object in objects.iter_mut() {
+        for object in objects {
             let Some(data) = object.data.as_deref() else {
                 continue;
             };

@@ -4,6 +4,8 @@
 //! answered with [`CoreError::NotFound`] whether or not it exists, so nobody can learn the
 //! names of collections they were not granted.
 
+use std::sync::Arc;
+
 use kairos_store::{Collection, CollectionKind, ObjectMeta, StoredObject, UserId};
 
 use crate::access::{Granted, Principal, TreeAccess, grant_in_tree};
@@ -93,7 +95,8 @@ impl Kairos {
         if shared.is_empty() {
             return Err(CoreError::NotFound);
         }
-        Ok(TreeAccess::Shared(shared))
+        let prefs = self.store.calendar_prefs(principal.id()).await?;
+        Ok(TreeAccess::Shared(shared, Arc::from(prefs)))
     }
 
     /// The principal's grant of `collection`, or NotFound when they may not see it or

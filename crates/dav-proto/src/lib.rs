@@ -22,6 +22,7 @@ mod proppatch;
 mod qname;
 mod reader;
 pub mod report;
+mod share;
 mod status;
 mod time_range;
 mod xmlwrite;
@@ -44,5 +45,6 @@ pub use report::{
     CalendarQuery, CompFilter, ExpandItem, ParamFilter, PropFilter, PropertySearch, Report,
     SyncLevel, TextMatch, parse_report,
 };
+pub use share::{RequestedAccess, ShareDialect, ShareRequest, ShareeChange, parse_share};
 pub use status::reason_phrase;
 pub use time_range::{TimeRange, format_utc, parse_utc};

@@ -318,3 +318,27 @@ pub const CS_ACCESS: QName = QName::calserver("access");
 pub const CS_READ: QName = QName::calserver("read");
 /// `CS:read-write`.
 pub const CS_READ_WRITE: QName = QName::calserver("read-write");
+
+// Share requests (POST on a calendar): draft-pot-webdav-resource-sharing in DAV: and
+// Apple's caldav-sharing in the calendarserver.org namespace.
+/// `DAV:share-resource` (root of a draft-pot share request).
+pub const SHARE_RESOURCE: QName = QName::dav("share-resource");
+/// `DAV:no-access` (a requested share-access: take the share away).
+pub const NO_ACCESS: QName = QName::dav("no-access");
+/// `DAV:comment`.
+pub const COMMENT: QName = QName::dav("comment");
+/// `DAV:recognized-principal` (RFC 3744 §8.1.1 precondition: every principal named
+/// must be one the server knows).
+pub const RECOGNIZED_PRINCIPAL: QName = QName::dav("recognized-principal");
+/// `CS:share` (root of a calendarserver share request).
+pub const CS_SHARE: QName = QName::calserver("share");
+/// `CS:set` (share with someone, or change their access).
+pub const CS_SET: QName = QName::calserver("set");
+/// `CS:remove` (take someone's share away).
+pub const CS_REMOVE: QName = QName::calserver("remove");
+/// `CS:summary` (the sharer's note to the sharee).
+pub const CS_SUMMARY: QName = QName::calserver("summary");
+/// `CS:allowed-sharing-modes` (what a calendar's owner may do with it).
+pub const CS_ALLOWED_SHARING_MODES: QName = QName::calserver("allowed-sharing-modes");
+/// `CS:can-be-shared`.
+pub const CS_CAN_BE_SHARED: QName = QName::calserver("can-be-shared");

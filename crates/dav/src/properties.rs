@@ -92,6 +92,7 @@ const LIVE: &[QName] = &[
     names::SHARE_ACCESS,
     names::INVITE,
     names::CS_INVITE,
+    names::CS_ALLOWED_SHARING_MODES,
 ];
 
 /// Whether `name` is a live property of this server (never stored as a dead property).
@@ -241,7 +242,7 @@ fn collection_value<'a>(env: &PropEnv<'_>, g: &'a Granted, name: &QName) -> Opti
         } else {
             resourcetype(&[names::COLLECTION])
         }),
-        n if *n == names::DISPLAYNAME => p.displayname.as_deref().and_then(text),
+        n if *n == names::DISPLAYNAME => g.display_name().and_then(text),
         n if *n == names::GETLASTMODIFIED => text(http_date(c.modified_at)),
         n if *n == names::CREATIONDATE => text(rfc3339(c.created_at)),
         n if *n == names::OWNER => href(principal_href(g.owner_name())),
@@ -258,14 +259,25 @@ fn collection_value<'a>(env: &PropEnv<'_>, g: &'a Granted, name: &QName) -> Opti
             report_set(&[])
         }),
         _ if !calendar => None,
+        // Apple Calendar offers sharing where this says the calendar can be shared
+        // (by its owner, with a credential that may manage it; POST does it).
+        n if *n == names::CS_ALLOWED_SHARING_MODES => Some(
+            if c.owner_id == env.principal.id() && g.privileges().write_properties {
+                PropValue::Children(vec![el(names::CS_CAN_BE_SHARED)])
+            } else {
+                PropValue::Empty
+            },
+        ),
         n if *n == names::SHARE_ACCESS || *n == names::INVITE || *n == names::CS_INVITE => {
             standing().value(g.owner_name(), n)
         }
         n if *n == names::SYNC_TOKEN => text(ctag(g)),
         n if *n == names::CALENDAR_DESCRIPTION => p.description.as_deref().and_then(text),
         n if *n == names::CALENDAR_TIMEZONE => p.timezone.as_deref().and_then(text),
-        n if *n == names::CALENDAR_COLOR => p.color.as_deref().and_then(text),
-        n if *n == names::CALENDAR_ORDER => p.order.map(|o| PropValue::Text(o.to_string().into())),
+        n if *n == names::CALENDAR_COLOR => g.color().and_then(text),
+        n if *n == names::CALENDAR_ORDER => {
+            g.order().map(|o| PropValue::Text(o.to_string().into()))
+        }
         n if *n == names::SUPPORTED_CALENDAR_COMPONENT_SET => Some(PropValue::Children(
             p.components
                 .iter()

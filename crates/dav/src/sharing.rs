@@ -2,8 +2,10 @@
 //! caldav-sharing (`CS:shared`/`CS:shared-owner` in the resource type, `CS:invite`) and
 //! draft-pot-webdav-resource-sharing (`DAV:share-access`, `DAV:invite`).
 //!
-//! Shares are made over the REST API only: nothing here accepts a share request, and
-//! `CS:allowed-sharing-modes` is never offered, so clients do not offer to share.
+//! Shares are made over the REST API, or by a share request POSTed to the calendar
+//! (`methods/post.rs`, both dialects). `CS:allowed-sharing-modes` is not offered yet, nor
+//! `calendarserver-sharing` in the DAV header, so Apple clients do not offer to share on
+//! their own; clients that send the request anyway are served.
 //!
 //! What a sharee may learn: the owner and themself, nothing about other sharees (Apple's
 //! server lists every sharee to every sharee; the owner did not choose to tell one sharee

@@ -39,9 +39,8 @@ async fn readyz(State(core): State<Arc<Kairos>>) -> (StatusCode, &'static str) {
     }
 }
 
-/// The whole HTTP application over one core: calendars over DAV and the REST API (unless
-/// the role is `worker`),
-/// health, readiness and metrics.
+/// The whole HTTP application over one core: calendars over DAV, the REST API and the web
+/// calendar (unless the role is `worker`), health, readiness and metrics.
 pub fn app(core: Arc<Kairos>, settings: &Settings) -> Router {
     let mut router = Router::new()
         .route("/healthz", get(healthz))
@@ -59,12 +58,24 @@ pub fn app(core: Arc<Kairos>, settings: &Settings) -> Router {
                 cors_origins: settings.cors_origins.clone(),
             },
         ));
-        router = router.merge(kairos_dav::router(
-            core,
+        let dav = kairos_dav::router(
+            core.clone(),
             kairos_dav::DavConfig {
                 max_body_size: settings.max_body_size,
             },
-        ));
+        );
+        let web = kairos_web::WebConfig {
+            secure_cookies: settings.cookie_secure,
+        };
+        // `/` is the web calendar for browsers (GET, HEAD) and the DAV root for every
+        // other method (PROPFIND, OPTIONS, …).
+        router = router
+            .route(
+                "/",
+                kairos_web::root(core.clone(), web.clone()).fallback_service(dav.clone()),
+            )
+            .merge(kairos_web::router(core, web))
+            .merge(dav);
     }
     if settings.metrics {
         // Touch the recorder before the first request so /metrics always has one.
@@ -129,6 +140,7 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
         let stop = stop_rx.clone();
         tokio::spawn(async move { core.run_worker(JobHandlers::standard(), stop).await })
     });
+    let stopping = core.clone();
     let server = axum::serve(
         listener,
         app(core.clone(), &settings).into_make_service_with_connect_info::<SocketAddr>(),
@@ -136,6 +148,7 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
     .with_graceful_shutdown(async move {
         shutdown_signal().await;
         tracing::info!("shutting down: finishing in-flight requests");
+        stopping.begin_shutdown();
         let _ = stop_tx.send(true);
     });
     let grace = Duration::from_secs(settings.shutdown_grace_secs);

@@ -194,7 +194,7 @@ async fn options_advertises_exactly_what_is_implemented() {
         assert_eq!(r.status, StatusCode::OK, "{path}");
         assert_eq!(
             r.header("dav"),
-            Some("1, 3, calendar-access, extended-mkcol"),
+            Some("1, 3, calendar-access, extended-mkcol, calendarserver-sharing, resource-sharing"),
             "{path}"
         );
         let allow: Vec<String> = r

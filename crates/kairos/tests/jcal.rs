@@ -218,3 +218,117 @@ async fn api_reads_and_writes_jcal() {
         dav.text()
     );
 }
+
+#[tokio::test]
+async fn calendars_export_and_import_as_jcal() {
+    let h = Harness::new().await;
+    h.put_ics(ALICE, &format!("{ALICE_CAL}j1.ics"), ICS).await;
+    let id = h
+        .api("GET", "/api/v1/calendars", ALICE_PW, None, &[])
+        .await
+        .json()["items"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let r = h
+        .send(
+            "GET",
+            &format!("/api/v1/calendars/{id}/export"),
+            ALICE,
+            &[("accept", "application/calendar+json")],
+            Vec::new(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert_eq!(r.headers["content-type"], "application/calendar+json");
+    assert!(
+        r.headers["content-disposition"]
+            .to_str()
+            .unwrap()
+            .ends_with(".json\""),
+        "{:?}",
+        r.headers
+    );
+    let j: Value = serde_json::from_slice(&r.body).unwrap();
+    assert_eq!(j[0], "vcalendar");
+    let comps = j[2].as_array().unwrap();
+    let event = comps.iter().find(|c| c[0] == "vevent").unwrap();
+    assert!(
+        event[1]
+            .as_array()
+            .unwrap()
+            .contains(&json!(["uid", {}, "text", "j1"])),
+        "{j}"
+    );
+    // Without an Accept naming jCal, the export stays iCalendar.
+    let r = h
+        .send(
+            "GET",
+            &format!("/api/v1/calendars/{id}/export"),
+            ALICE,
+            &[("accept", "*/*")],
+            Vec::new(),
+        )
+        .await;
+    assert!(r.text().starts_with("BEGIN:VCALENDAR"), "{}", r.text());
+
+    // A jCal file imports like an iCalendar one.
+    let file = serde_json::to_vec(&jcal_event("j9", "Imported")).unwrap();
+    let r = h
+        .send(
+            "POST",
+            &format!("/api/v1/calendars/{id}/import"),
+            ALICE,
+            &[("content-type", "application/calendar+json")],
+            file,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert_eq!(r.json()["created"], 1);
+    let members = h.members(ALICE, ALICE_CAL).await;
+    assert!(members.iter().any(|m| m.ends_with("j9.ics")), "{members:?}");
+    // Broken jCal imports nothing.
+    let r = h
+        .send(
+            "POST",
+            &format!("/api/v1/calendars/{id}/import"),
+            ALICE,
+            &[("content-type", "application/calendar+json")],
+            br#"{"not": "jcal"}"#.to_vec(),
+        )
+        .await;
+    assert!(r.status.is_client_error(), "{}", r.text());
+    assert_eq!(h.members(ALICE, ALICE_CAL).await.len(), members.len());
+}
+
+#[tokio::test]
+async fn sync_collection_gives_calendar_data_as_jcal_when_asked() {
+    let h = Harness::new().await;
+    h.put_ics(ALICE, &format!("{ALICE_CAL}j1.ics"), ICS).await;
+    let body = r#"<?xml version="1.0" encoding="utf-8"?>
+<D:sync-collection xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav">
+  <D:sync-token/><D:sync-level>1</D:sync-level>
+  <D:prop><D:getetag/><C:calendar-data content-type="application/calendar+json" version="4.0"/></D:prop>
+</D:sync-collection>"#;
+    let r = h.report(ALICE, ALICE_CAL, "0", body).await;
+    assert_eq!(r.status, StatusCode::MULTI_STATUS, "{}", r.text());
+    let ms = r.multistatus();
+    let data = ms
+        .response(&format!("{ALICE_CAL}j1.ics"))
+        .prop_text(ns::CALDAV, "calendar-data");
+    let j: Value = serde_json::from_str(&data).unwrap_or_else(|e| panic!("{e}: {data}"));
+    assert_eq!(j[2][0][0], "vevent");
+    // And comp/prop selection applies too: only UID is asked for.
+    let body = r#"<?xml version="1.0" encoding="utf-8"?>
+<D:sync-collection xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav">
+  <D:sync-token/><D:sync-level>1</D:sync-level>
+  <D:prop><C:calendar-data><C:comp name="VCALENDAR"><C:comp name="VEVENT"><C:prop name="UID"/></C:comp></C:comp></C:calendar-data></D:prop>
+</D:sync-collection>"#;
+    let r = h.report(ALICE, ALICE_CAL, "0", body).await;
+    let data = r
+        .multistatus()
+        .response(&format!("{ALICE_CAL}j1.ics"))
+        .prop_text(ns::CALDAV, "calendar-data");
+    assert!(data.contains("UID:j1"), "{data}");
+    assert!(!data.contains("SUMMARY"), "{data}");
+}

@@ -139,7 +139,7 @@ async fn a_read_share_shows_in_the_api_and_over_caldav_and_refuses_writes() {
         "PATCH",
         &format!("/api/v1/calendars/{id}"),
         BOB_PW,
-        Some(json!({"display_name": "Mine"})),
+        Some(json!({"description": "Mine"})),
         &[],
     )
     .await
@@ -221,10 +221,21 @@ async fn a_read_write_share_changes_events_and_the_change_log_records_them() {
             "/dav/calendars/alice/work/",
             BOB,
             &[("content-type", "application/xml")],
-            r#"<D:propertyupdate xmlns:D="DAV:"><D:set><D:prop><D:displayname>x</D:displayname></D:prop></D:set></D:propertyupdate>"#,
+            r#"<D:propertyupdate xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav"><D:set><D:prop><C:calendar-description>x</C:calendar-description></D:prop></D:set></D:propertyupdate>"#,
         )
         .await;
-    assert_eq!(proppatch.status, StatusCode::FORBIDDEN);
+    // The description is the owner's (a sharee's own name and color are personal: see
+    // calendar_prefs.rs).
+    assert_eq!(proppatch.status, StatusCode::MULTI_STATUS);
+    assert_eq!(
+        proppatch
+            .multistatus()
+            .only()
+            .prop(ns::CALDAV, "calendar-description")
+            .unwrap()
+            .0,
+        403
+    );
     // Alice's client sees both changes through sync.
     let changes = h
         .sync_collection(ALICE, "/dav/calendars/alice/work/", &token, None)

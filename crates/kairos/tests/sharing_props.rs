@@ -34,34 +34,18 @@ async fn setup() -> (Harness, String) {
             .await
             .unwrap();
     }
-    let work = h
-        .api(
-            "POST",
-            "/api/v1/calendars",
-            ALICE_PW,
-            Some(json!({"name": "work", "display_name": "Work"})),
-            &[],
-        )
-        .await
-        .json();
+    let id = h
+        .alice_calendar(json!({"name": "work", "display_name": "Work"}))
+        .await;
     let put = h
         .put_ics(ALICE, &format!("{WORK}a.ics"), &event("a", "Planning"))
         .await;
     assert_eq!(put.status, StatusCode::CREATED);
-    (h, work["id"].as_str().unwrap().to_owned())
+    (h, id)
 }
 
 async fn share(h: &Harness, id: &str, user: &str, access: &str) {
-    let r = h
-        .api(
-            "PUT",
-            &format!("/api/v1/calendars/{id}/shares/{user}"),
-            ALICE_PW,
-            Some(json!({"access": access})),
-            &[],
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.text());
+    h.alice_shares(id, user, access).await;
 }
 
 async fn unshare(h: &Harness, id: &str, user: &str) {
@@ -398,4 +382,28 @@ async fn sharing_properties_are_protected() {
         share_access(&sharing(&h, ALICE, WORK).await),
         "shared-owner"
     );
+}
+
+#[tokio::test]
+async fn only_the_owner_is_told_the_calendar_can_be_shared() {
+    let (h, id) = setup().await;
+    share(&h, &id, "bob", "read-write").await;
+    let modes = |user| {
+        let h = &h;
+        async move {
+            h.props(user, WORK, "0", &[(ns::CS, "allowed-sharing-modes")])
+                .await
+                .only()
+                .prop_ok(ns::CS, "allowed-sharing-modes")
+                .children
+                .iter()
+                .map(|c| (c.ns.clone(), c.local.clone()))
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(
+        modes(ALICE).await,
+        vec![(ns::CS.to_owned(), "can-be-shared".to_owned())]
+    );
+    assert!(modes(BOB).await.is_empty());
 }

@@ -30,6 +30,7 @@ mod jobs;
 mod migrate;
 mod objects;
 mod pool;
+mod prefs;
 mod properties;
 mod row;
 mod search;

@@ -4,10 +4,11 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use kairos_store::{
-    ClaimedJob, Collection, CollectionId, ComponentKind, Credential, CredentialId, DeadProperty,
-    FetchedObject, IncomingShare, JobId, JobOutcome, JobRecord, MemberChange, ObjectId, ObjectMeta,
-    PoolUsage, PropOwner, QueueDepth, RangeCandidate, Session, Share, ShareAccess, ShareLogEntry,
-    Signal, StaleIndex, Store, StoreResult, StoredObject, Timestamp, User, UserId, WriteTx,
+    CalendarPrefs, ClaimedJob, Collection, CollectionId, ComponentKind, Credential, CredentialId,
+    DeadProperty, FetchedObject, IncomingShare, JobId, JobOutcome, JobRecord, MemberChange,
+    ObjectId, ObjectMeta, PoolUsage, PropOwner, QueueDepth, RangeCandidate, Session, Share,
+    ShareAccess, ShareLogEntry, Signal, StaleIndex, Store, StoreResult, StoredObject, Timestamp,
+    User, UserId, WriteTx,
 };
 use tokio::sync::broadcast;
 
@@ -17,8 +18,8 @@ use crate::pool::{self, Pools};
 use crate::signals::SignalHub;
 use crate::tx::SqlWriteTx;
 use crate::{
-    access, changes, collections, identities, jobs, migrate, objects, properties, search, shares,
-    users,
+    access, changes, collections, identities, jobs, migrate, objects, prefs, properties, search,
+    shares, users,
 };
 
 /// The SQL store: SQLite or PostgreSQL through one code path.
@@ -220,6 +221,10 @@ impl Store for SqlStore {
 
     async fn identity_user(&self, issuer: &str, subject: &str) -> StoreResult<Option<UserId>> {
         identities::identity_user(&self.pools.reader, issuer, subject).await
+    }
+
+    async fn calendar_prefs(&self, user: UserId) -> StoreResult<Vec<CalendarPrefs>> {
+        prefs::prefs_of(&self.pools.reader, user).await
     }
 
     async fn shares_of(&self, collection: CollectionId) -> StoreResult<Vec<(Share, String)>> {

@@ -18,15 +18,18 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use kairos_store::{
-    Collection, CollectionId, CollectionProps, Credential, CredentialId, DeadProperty, JobId,
-    NewJob, ObjectId, ObjectMeta, ObjectWrite, PendingSignIn, PropOwner, Session, Share,
-    ShareLogEntry, Signal, StoreResult, StoredObject, TimeIndex, Timestamp, User, UserId, WriteTx,
+    CalendarPrefs, Collection, CollectionId, CollectionProps, Credential, CredentialId,
+    DeadProperty, JobId, NewJob, ObjectId, ObjectMeta, ObjectWrite, PendingSignIn, PropOwner,
+    Session, Share, ShareLogEntry, Signal, StoreResult, StoredObject, TimeIndex, Timestamp, User,
+    UserId, WriteTx,
 };
 use sqlx::{Any, AnyConnection, Transaction};
 
 use crate::error::db_err;
 use crate::signals::SignalHub;
-use crate::{access, changes, collections, identities, jobs, objects, properties, shares, users};
+use crate::{
+    access, changes, collections, identities, jobs, objects, prefs, properties, shares, users,
+};
 
 /// An open write transaction of a [`crate::SqlStore`].
 pub(crate) struct SqlWriteTx {
@@ -340,6 +343,26 @@ impl WriteTx for SqlWriteTx {
         sharee: UserId,
     ) -> StoreResult<bool> {
         shares::delete_share(self.conn(), collection, sharee).await
+    }
+
+    async fn calendar_prefs(
+        &mut self,
+        user: UserId,
+        collection: CollectionId,
+    ) -> StoreResult<Option<CalendarPrefs>> {
+        prefs::prefs_for(self.conn(), user, collection).await
+    }
+
+    async fn put_calendar_prefs(&mut self, prefs: &CalendarPrefs) -> StoreResult<()> {
+        prefs::put_prefs(self.conn(), prefs).await
+    }
+
+    async fn delete_calendar_prefs(
+        &mut self,
+        user: UserId,
+        collection: CollectionId,
+    ) -> StoreResult<bool> {
+        prefs::delete_prefs(self.conn(), user, collection).await
     }
 
     async fn log_share(&mut self, entry: &ShareLogEntry) -> StoreResult<()> {

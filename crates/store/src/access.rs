@@ -166,3 +166,41 @@ pub struct PendingSignIn {
     /// When it stops being accepted.
     pub expires_at: Timestamp,
 }
+
+/// One person's own settings for a calendar they own or that is shared with them: a
+/// name, color and order for them alone (sharees; the owner changes the calendar itself)
+/// and whether they hide it. Unset fields fall back to the calendar's own.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CalendarPrefs {
+    /// The calendar.
+    pub collection: CollectionId,
+    /// Whose settings these are.
+    pub user: UserId,
+    /// Their name for it.
+    pub displayname: Option<String>,
+    /// Their color for it.
+    pub color: Option<String>,
+    /// Their sort position for it.
+    pub order: Option<i64>,
+    /// Whether they hide it from their views.
+    pub hidden: bool,
+}
+
+impl CalendarPrefs {
+    /// No settings: everything as the calendar has it, shown.
+    pub fn unset(user: UserId, collection: CollectionId) -> Self {
+        CalendarPrefs {
+            collection,
+            user,
+            displayname: None,
+            color: None,
+            order: None,
+            hidden: false,
+        }
+    }
+
+    /// Whether nothing is set (the row can go).
+    pub fn is_unset(&self) -> bool {
+        self.displayname.is_none() && self.color.is_none() && self.order.is_none() && !self.hidden
+    }
+}

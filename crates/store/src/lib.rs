@@ -166,6 +166,8 @@ pub trait Store: Send + Sync + 'static {
     async fn public_link(&self, hash: &str) -> StoreResult<Option<CollectionId>>;
     /// When the calendar's public link was made, if it has one.
     async fn public_link_of(&self, collection: CollectionId) -> StoreResult<Option<Timestamp>>;
+    /// A user's own settings for the calendars they set any for.
+    async fn calendar_prefs(&self, user: UserId) -> StoreResult<Vec<CalendarPrefs>>;
 
     /// Starts a write transaction. Dropping it without [`WriteTx::commit`] rolls back.
     async fn begin(&self) -> StoreResult<Box<dyn WriteTx>>;
@@ -378,6 +380,20 @@ pub trait WriteTx: Send {
     /// Takes a share away; false if there was none.
     async fn delete_share(&mut self, collection: CollectionId, sharee: UserId)
     -> StoreResult<bool>;
+    /// A user's own settings for one calendar, if they set any.
+    async fn calendar_prefs(
+        &mut self,
+        user: UserId,
+        collection: CollectionId,
+    ) -> StoreResult<Option<CalendarPrefs>>;
+    /// Stores a user's own settings for a calendar, replacing earlier ones.
+    async fn put_calendar_prefs(&mut self, prefs: &CalendarPrefs) -> StoreResult<()>;
+    /// Drops a user's own settings for a calendar; false if there were none.
+    async fn delete_calendar_prefs(
+        &mut self,
+        user: UserId,
+        collection: CollectionId,
+    ) -> StoreResult<bool>;
     /// Appends to a calendar's sharing history.
     async fn log_share(&mut self, entry: &ShareLogEntry) -> StoreResult<()>;
     /// Gives a calendar a public link, replacing any earlier one.

@@ -17,10 +17,10 @@ use tokio::sync::Semaphore;
 
 pub use credential_cache::CredentialCache;
 pub use failures::FailureThrottle;
-pub use oidc::{OidcConfig, SignInDone, SignInStart};
+pub use oidc::{OidcConfig, SignInDone, SignInStart, local_path};
 pub use password::{hash_password, verify_password};
 pub use presented::{Presented, presented_or_unauthenticated};
-pub use sessions::{NewSession, csrf_matches, csrf_token};
+pub use sessions::{NewSession, csrf_matches, csrf_token, same_secret};
 pub use tokens::{MintedCredential, NewCredential, SECRET_PREFIX};
 
 use crate::access::Principal;

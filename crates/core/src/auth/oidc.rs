@@ -116,7 +116,7 @@ fn upstream(what: &str, e: impl std::fmt::Display) -> CoreError {
 
 /// A local path only (`/…`, never `//host` or `/\host`), so sign-in cannot be turned
 /// into an open redirect.
-fn local_path(path: Option<&str>) -> String {
+pub fn local_path(path: Option<&str>) -> String {
     match path {
         Some(p)
             if p.starts_with('/')

@@ -30,12 +30,16 @@ pub fn csrf_token(session_secret: &str) -> String {
 
 /// Whether `presented` is the CSRF token of the session (compared in constant time).
 pub fn csrf_matches(session_secret: &str, presented: &str) -> bool {
-    let want = csrf_token(session_secret);
-    want.len() == presented.len()
-        && want
-            .bytes()
-            .zip(presented.bytes())
-            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+    same_secret(&csrf_token(session_secret), presented)
+}
+
+/// Whether two secrets are equal, compared in time that does not depend on where they
+/// differ.
+pub fn same_secret(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
             == 0
 }
 

@@ -5,7 +5,7 @@ use axum::response::Response;
 use http::{HeaderValue, StatusCode, header};
 use kairos_core::{CoreError, NewCollection, Resource};
 use kairos_dav_proto::{
-    Element, PatchOp, Precondition, XmlError, names, parse_mkcalendar, parse_mkcol, propstat_body,
+    Element, PatchOp, Precondition, names, parse_mkcalendar, parse_mkcol, propstat_body,
 };
 
 use super::propchange::from_set;
@@ -62,16 +62,7 @@ pub(crate) async fn mkcol(ctx: &Ctx<'_>, calendar: bool) -> DavResult<Response> 
         } else {
             parse_mkcol(&ctx.body)
         };
-        match parsed {
-            Ok(p) => p,
-            Err(XmlError::UnexpectedRoot { .. }) => {
-                return Err(DavError::Status(
-                    StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                    "unsupported MKCOL body",
-                ));
-            }
-            Err(e) => return Err(e.into()),
-        }
+        super::body_of_kind(parsed, "unsupported MKCOL body")?
     };
     let mut kind = if calendar {
         NewCollection::Calendar

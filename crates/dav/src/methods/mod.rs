@@ -5,6 +5,7 @@ mod delete;
 mod get;
 mod mkcol;
 pub(crate) mod options;
+mod post;
 pub(crate) mod propchange;
 mod propfind;
 mod proppatch;
@@ -12,7 +13,7 @@ mod put;
 
 use axum::body::Body;
 use axum::response::Response;
-use http::{HeaderValue, Method, StatusCode, header};
+use http::{HeaderValue, StatusCode, header};
 use kairos_core::{CoreError, Resource};
 
 use crate::error::{DavError, DavResult};
@@ -70,6 +71,21 @@ pub(crate) fn home_path<'a>(ctx: &'a Ctx<'_>) -> DavResult<(&'a str, &'a [String
     }
 }
 
+/// A parsed request body; a body of another kind (another root element) is 415 with
+/// `why`.
+pub(crate) fn body_of_kind<T>(
+    parsed: Result<T, kairos_dav_proto::XmlError>,
+    why: &'static str,
+) -> DavResult<T> {
+    match parsed {
+        Ok(p) => Ok(p),
+        Err(kairos_dav_proto::XmlError::UnexpectedRoot { .. }) => {
+            Err(DavError::Status(StatusCode::UNSUPPORTED_MEDIA_TYPE, why))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
 /// A response with status and no body.
 pub(crate) fn status_only(status: StatusCode) -> Response {
     let mut r = Response::new(Body::empty());
@@ -111,7 +127,7 @@ pub(crate) async fn run(ctx: &Ctx<'_>) -> DavResult<Response> {
         "COPY" => copymove::copy_or_move(ctx, false).await,
         "MOVE" => copymove::copy_or_move(ctx, true).await,
         "REPORT" => crate::report::report(ctx).await,
-        _ if ctx.method == Method::POST => Err(DavError::MethodNotAllowed(options::ALLOW_ANY)),
+        "POST" => post::post(ctx).await,
         _ => Err(DavError::Status(
             StatusCode::NOT_IMPLEMENTED,
             "method not implemented",

@@ -5,6 +5,7 @@ use kairos_core::{CoreError, PropChange, PropertyError, Resource};
 use kairos_dav_proto::{
     MultistatusWriter, PatchOp, Precondition, PropStat, PropValue, names, parse_proppatch,
 };
+use kairos_store::CollectionKind;
 
 use super::propchange::from_patch;
 use super::{Located, locate, multistatus};
@@ -18,6 +19,17 @@ pub(crate) async fn proppatch(ctx: &Ctx<'_>) -> DavResult<Response> {
     let ops = parse_proppatch(&ctx.body)?;
     let changes = from_patch(&ops);
     let (href, result) = match locate(ctx).await? {
+        // On a calendar, core decides: the owner changes the calendar, a sharee their own
+        // name, color and order for it.
+        Located::Resource(Resource::Collection(g))
+            if g.collection().kind == CollectionKind::Calendar =>
+        {
+            let result = ctx
+                .core
+                .patch_calendar(&ctx.principal, &g, &changes, None)
+                .await;
+            (granted_href(&g), result)
+        }
         Located::Resource(Resource::Collection(g)) => {
             let w = g.writer()?;
             let href = granted_href(&g);

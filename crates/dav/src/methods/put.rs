@@ -29,8 +29,10 @@ pub(crate) async fn put(ctx: &Ctx<'_>) -> DavResult<Response> {
         Located::Resource(Resource::Missing { parent: None }) => {
             return Err(CoreError::ParentMissing.into());
         }
-        Located::Resource(Resource::Collection(_)) => {
-            return Err(DavError::MethodNotAllowed(super::options::ALLOW_COLLECTION));
+        Located::Resource(Resource::Collection(g)) => {
+            return Err(DavError::MethodNotAllowed(
+                super::options::allow_collection(&g),
+            ));
         }
         _ => return Err(DavError::MethodNotAllowed(super::options::ALLOW_FIXED)),
     };

@@ -30,10 +30,15 @@ pub(crate) async fn sync_collection(
     }
     let reader = g.reader();
     let token = (!token.trim().is_empty()).then_some(token);
-    let page = ctx
+    let mut page = ctx
         .core
         .sync_changes(&reader, token, limit, needs_data(prop))
         .await?;
+    if let Some(req) = &prop.calendar_data {
+        let objects = page.changes.iter_mut().filter_map(|c| c.object.as_mut());
+        ctx.core
+            .shape_calendar_data(g.collection(), req, None, objects)?;
+    }
     let env = ctx.env();
     let base = granted_href(g);
     let mut out = MultistatusWriter::with_capacity(page.changes.len() * 200 + 256);

@@ -50,6 +50,7 @@ pub use json::{
 };
 pub use patch::{EventPatch, Patch};
 pub use read::read;
+pub use vtimezone::calendar_timezone;
 
 use crate::error::IngestError;
 

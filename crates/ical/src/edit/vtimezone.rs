@@ -557,6 +557,19 @@ fn tzids_in(comp: &Component, out: &mut Vec<(String, bool)>) {
     }
 }
 
+/// A VCALENDAR holding one VTIMEZONE for zone `tzid` (an IANA or Windows name), the form
+/// of a calendar's CALDAV:calendar-timezone, with the zone's rules from a year before
+/// `around` to a year after (its current rule open-ended); `None` for an unknown zone.
+pub fn calendar_timezone(tzid: &str, around: Timestamp) -> Option<String> {
+    let tz = crate::zone_by_name(tzid)?;
+    let from = around.checked_sub(YEAR).unwrap_or(around);
+    let until = around.checked_add(YEAR).unwrap_or(around);
+    let vtimezone = vtimezone_for(tzid, &tz, from, until)?;
+    Some(format!(
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Kairos//Kairos//EN\r\n{vtimezone}END:VCALENDAR\r\n"
+    ))
+}
+
 /// VTIMEZONEs for the TZIDs the edit module wrote that `doc` neither defines nor leaves
 /// unresolved, in order of first use. Each covers its zone from a year before the first
 /// time that uses it to a year after the last (recurrence included).
@@ -1020,5 +1033,18 @@ END:VTIMEZONE\r\n";
             start + SignedDuration::from_hours(24 * 31 * 24)
         );
         assert_eq!(rule_end("FREQ=DAILY", start), start + OPEN_SERIES);
+    }
+
+    #[test]
+    fn calendar_timezones_are_valid_calendar_timezone_values() {
+        let text = calendar_timezone("Europe/Berlin", ts("2026-06-01T00:00:00Z")).unwrap();
+        assert!(text.starts_with("BEGIN:VCALENDAR\r\n"), "{text}");
+        assert!(text.contains("TZID:Europe/Berlin\r\n"), "{text}");
+        assert!(
+            text.contains("RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU"),
+            "{text}"
+        );
+        crate::validate_timezone(text.as_bytes()).unwrap();
+        assert!(calendar_timezone("Mars/Olympus_Mons", ts("2026-06-01T00:00:00Z")).is_none());
     }
 }

@@ -74,3 +74,28 @@ impl Harness {
         self.send(method, path, user, &refs, bytes).await
     }
 }
+
+impl Harness {
+    /// A calendar alice makes over the API with these fields; its id.
+    pub async fn alice_calendar(&self, fields: Value) -> String {
+        let r = self
+            .api("POST", "/api/v1/calendars", ALICE_PW, Some(fields), &[])
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+        r.json()["id"].as_str().expect("id").to_owned()
+    }
+
+    /// Alice shares calendar `id` with `user` (`read`, `read-write` or `free-busy`).
+    pub async fn alice_shares(&self, id: &str, user: &str, access: &str) {
+        let r = self
+            .api(
+                "PUT",
+                &format!("/api/v1/calendars/{id}/shares/{user}"),
+                ALICE_PW,
+                Some(serde_json::json!({"access": access})),
+                &[],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.text());
+    }
+}

@@ -204,6 +204,21 @@ impl Harness {
         (parts.status, parts.headers, body)
     }
 
+    /// Starts a GET whose answer streams (server-sent events): the status and the body,
+    /// unread.
+    pub async fn open_stream(&self, path: &str, user: Option<(&str, &str)>) -> (StatusCode, Body) {
+        let mut req = Request::builder().method(Method::GET).uri(path);
+        if let Some((name, password)) = user {
+            let token =
+                base64::engine::general_purpose::STANDARD.encode(format!("{name}:{password}"));
+            req = req.header("authorization", format!("Basic {token}"));
+        }
+        let req = req.body(Body::empty()).expect("request");
+        let response = self.app.clone().oneshot(req).await.expect("infallible");
+        let (parts, body) = response.into_parts();
+        (parts.status, body)
+    }
+
     /// [`Harness::request`] as a [`Resp`].
     pub async fn send(
         &self,

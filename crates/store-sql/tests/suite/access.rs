@@ -1,6 +1,6 @@
 use kairos_store::{
-    CollectionKind, Credential, CredentialId, CredentialKind, Scope, Session, Share, ShareAccess,
-    ShareAction, ShareLogEntry, StoreError, UserId, new_id,
+    CalendarPrefs, CollectionKind, Credential, CredentialId, CredentialKind, Scope, Session, Share,
+    ShareAccess, ShareAction, ShareLogEntry, StoreError, UserId, new_id,
 };
 
 use crate::common::*;
@@ -240,4 +240,55 @@ async fn a_calendar_has_at_most_one_public_link() {
     tx.commit().await.unwrap();
     assert_eq!(db.store.public_link("p2").await.unwrap(), None);
     assert_eq!(db.store.public_link_of(work.id).await.unwrap(), None);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn calendar_prefs_are_per_user_and_go_with_the_calendar() {
+    let db = setup().await;
+    let (alice, home) = user_with_home(&db.store, "alice").await;
+    let (bob, _) = user_with_home(&db.store, "bob").await;
+    let work = add_collection(&db.store, &home, "work", CollectionKind::Calendar).await;
+    let play = add_collection(&db.store, &home, "play", CollectionKind::Calendar).await;
+    let mut bobs = CalendarPrefs::unset(bob.id, work.id);
+    bobs.displayname = Some("Alice's work".into());
+    bobs.color = Some("#00FF00".into());
+    bobs.order = Some(7);
+    let mut alices = CalendarPrefs::unset(alice.id, play.id);
+    alices.hidden = true;
+    let mut tx = db.store.begin().await.unwrap();
+    tx.put_calendar_prefs(&bobs).await.unwrap();
+    tx.put_calendar_prefs(&alices).await.unwrap();
+    assert_eq!(
+        tx.calendar_prefs(bob.id, work.id).await.unwrap(),
+        Some(bobs.clone())
+    );
+    assert_eq!(tx.calendar_prefs(bob.id, play.id).await.unwrap(), None);
+    tx.commit().await.unwrap();
+    assert_eq!(
+        db.store.calendar_prefs(bob.id).await.unwrap(),
+        vec![bobs.clone()]
+    );
+    assert_eq!(
+        db.store.calendar_prefs(alice.id).await.unwrap(),
+        vec![alices]
+    );
+
+    // Replacing keeps one row; clearing a field clears it.
+    bobs.color = None;
+    bobs.hidden = true;
+    let mut tx = db.store.begin().await.unwrap();
+    tx.put_calendar_prefs(&bobs).await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(db.store.calendar_prefs(bob.id).await.unwrap(), vec![bobs]);
+
+    // Deleting the calendar deletes everyone's settings for it.
+    let mut tx = db.store.begin().await.unwrap();
+    tx.delete_collection_tree(work.id).await.unwrap();
+    tx.commit().await.unwrap();
+    assert!(db.store.calendar_prefs(bob.id).await.unwrap().is_empty());
+    let mut tx = db.store.begin().await.unwrap();
+    assert!(tx.delete_calendar_prefs(alice.id, play.id).await.unwrap());
+    assert!(!tx.delete_calendar_prefs(alice.id, play.id).await.unwrap());
+    tx.commit().await.unwrap();
+    assert!(db.store.calendar_prefs(alice.id).await.unwrap().is_empty());
 }

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Rebuilds the web calendar's bundle (web/dist, committed and embedded in the binary)
+# from web/src. Needs Node 20+ and npm; `cargo build` itself never does.
+#
+#   bash web/build.sh           # rebuild
+#   bash web/build.sh --check   # rebuild and fail if the committed bundle differs
+set -euo pipefail
+cd "$(dirname "$0")"
+npm ci --no-audit --no-fund --loglevel=error
+npm run build
+if [[ "${1:-}" == "--check" ]]; then
+    cd ..
+    if [[ -n "$(git status --porcelain -- web/dist)" ]]; then
+        echo "web/dist is stale: run 'bash web/build.sh' and commit the result" >&2
+        git status --porcelain -- web/dist >&2
+        exit 1
+    fi
+    echo "web/dist matches web/src"
+fi
