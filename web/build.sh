@@ -10,9 +10,11 @@ npm ci --no-audit --no-fund --loglevel=error
 npm run build
 if [[ "${1:-}" == "--check" ]]; then
     cd ..
-    if [[ -n "$(git status --porcelain -- web/dist)" ]]; then
+    # What the build changed against the checked-in files (the index), and what it added.
+    stale="$(git diff --name-only -- web/dist; git ls-files --others --exclude-standard -- web/dist)"
+    if [[ -n "$stale" ]]; then
         echo "web/dist is stale: run 'bash web/build.sh' and commit the result" >&2
-        git status --porcelain -- web/dist >&2
+        echo "$stale" >&2
         exit 1
     fi
     echo "web/dist matches web/src"
