@@ -14,21 +14,6 @@ use super::{Located, home_path, locate, status_only};
 use crate::error::{DavError, DavResult};
 use crate::request::Ctx;
 
-fn is_xml(content_type: Option<&str>) -> bool {
-    match content_type {
-        None => true,
-        Some(ct) => {
-            let essence = ct
-                .split(';')
-                .next()
-                .unwrap_or("")
-                .trim()
-                .to_ascii_lowercase();
-            essence == "application/xml" || essence == "text/xml"
-        }
-    }
-}
-
 /// The kind a `DAV:resourcetype` value asks for.
 fn requested_kind(resourcetype: &Element) -> DavResult<NewCollection> {
     let mut kind = NewCollection::Plain;
@@ -51,7 +36,7 @@ pub(crate) async fn mkcol(ctx: &Ctx<'_>, calendar: bool) -> DavResult<Response> 
     let blank = ctx.body.iter().all(u8::is_ascii_whitespace);
     let props: Vec<Element> = if blank {
         Vec::new()
-    } else if !is_xml(ctx.content_type()) {
+    } else if !super::media_type_in(ctx.content_type(), &["application/xml", "text/xml"]) {
         return Err(DavError::Status(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "MKCOL bodies are extended-MKCOL XML",

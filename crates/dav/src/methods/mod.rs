@@ -71,6 +71,16 @@ pub(crate) fn home_path<'a>(ctx: &'a Ctx<'_>) -> DavResult<(&'a str, &'a [String
     }
 }
 
+/// Whether a body's media type (its essence, any case) is one of `accepted`; a body sent
+/// without one is taken as what the method expects.
+pub(crate) fn media_type_in(content_type: Option<&str>, accepted: &[&str]) -> bool {
+    let Some(ct) = content_type else {
+        return true;
+    };
+    let essence = ct.split(';').next().unwrap_or("").trim();
+    accepted.iter().any(|a| a.eq_ignore_ascii_case(essence))
+}
+
 /// A parsed request body; a body of another kind (another root element) is 415 with
 /// `why`.
 pub(crate) fn body_of_kind<T>(

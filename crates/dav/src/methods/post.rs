@@ -23,23 +23,8 @@ use crate::error::{DavError, DavResult};
 use crate::paths::DavPath;
 use crate::request::Ctx;
 
-/// Whether the body's media type is one a share request comes in: XML, draft-pot's
-/// `application/davsharing+xml`, or none given.
-fn is_share_media_type(content_type: Option<&str>) -> bool {
-    let Some(ct) = content_type else {
-        return true;
-    };
-    let essence = ct
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
-    matches!(
-        essence.as_str(),
-        "application/xml" | "text/xml" | "application/davsharing+xml"
-    )
-}
+/// The media types a share request comes in: XML, or draft-pot's own type.
+const SHARE_TYPES: [&str; 3] = ["application/xml", "text/xml", "application/davsharing+xml"];
 
 /// What a sharee href names: a login name when it is one of this server's principal
 /// URLs (absolute path, or absolute URL on the host the client addressed), else the
@@ -87,7 +72,7 @@ pub(crate) async fn post(ctx: &Ctx<'_>) -> DavResult<Response> {
     };
     const ONLY_SHARES: &str =
         "POST on a calendar takes a share request (CS:share or DAV:share-resource)";
-    if !is_share_media_type(ctx.content_type()) {
+    if !super::media_type_in(ctx.content_type(), &SHARE_TYPES) {
         return Err(DavError::Status(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ONLY_SHARES,
@@ -186,11 +171,12 @@ mod tests {
 
     #[test]
     fn share_media_types() {
-        assert!(is_share_media_type(None));
-        assert!(is_share_media_type(Some("application/xml; charset=utf-8")));
-        assert!(is_share_media_type(Some("Text/XML")));
-        assert!(is_share_media_type(Some("application/davsharing+xml")));
-        assert!(!is_share_media_type(Some("text/calendar")));
-        assert!(!is_share_media_type(Some("application/json")));
+        use super::super::media_type_in as ok;
+        assert!(ok(None, &SHARE_TYPES));
+        assert!(ok(Some("application/xml; charset=utf-8"), &SHARE_TYPES));
+        assert!(ok(Some("Text/XML"), &SHARE_TYPES));
+        assert!(ok(Some("application/davsharing+xml"), &SHARE_TYPES));
+        assert!(!ok(Some("text/calendar"), &SHARE_TYPES));
+        assert!(!ok(Some("application/json"), &SHARE_TYPES));
     }
 }
