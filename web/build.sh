@@ -6,7 +6,7 @@
 #   bash web/build.sh --check   # rebuild and fail if the committed bundle differs
 set -euo pipefail
 cd "$(dirname "$0")"
-npm ci --no-audit --no-fund --loglevel=error
+bash ../.ci/npm-ci.sh .
 npm run build
 if [[ "${1:-}" == "--check" ]]; then
     cd ..

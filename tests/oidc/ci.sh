@@ -3,6 +3,6 @@
 # pinned in package-lock.json), run locally: installs it, then runs the tests that need it.
 set -euo pipefail
 cd "$(dirname "$0")"
-npm ci --no-audit --no-fund --loglevel=error
+bash ../../.ci/npm-ci.sh .
 cd ../..
 cargo test -p kairos --test oidc --locked -- --include-ignored

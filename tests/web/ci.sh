@@ -15,7 +15,7 @@ if ! command -v chromium >/dev/null; then
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null
 fi
-[[ -d "$ROOT/web/node_modules/playwright-core" ]] || (cd "$ROOT/web" && npm ci --no-audit --no-fund --loglevel=error)
+[[ -d "$ROOT/web/node_modules/playwright-core" ]] || bash "$ROOT/.ci/npm-ci.sh" "$ROOT/web"
 
 DIR="$(mktemp -d)"
 PID=""
