@@ -3,7 +3,8 @@
 # directory, gives alice 10,000 events (one ICS import) plus a recurring series, then
 # runs web/scripts/screens.mjs in Debian's headless Chromium: sign in through the
 # server's page, each view at desktop and phone width (light and dark), time to the
-# first view with events, and axe-core (any serious or critical violation fails).
+# first view with events, and axe-core (any serious or critical violation fails); then
+# web/scripts/e2e.mjs, the everyday actions end to end, each checked over CalDAV.
 #
 #   bash tests/web/ci.sh target/debug/kairos [screenshot-dir]
 set -euo pipefail
@@ -28,6 +29,7 @@ trap cleanup EXIT
 PORT="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 URL="http://127.0.0.1:$PORT"
 echo alice-password | "$BIN" user add alice --password-stdin --data-dir "$DIR/data" >/dev/null
+echo bob-password | "$BIN" user add bob --password-stdin --data-dir "$DIR/data" >/dev/null
 KAIROS_LOG=warn KAIROS_COOKIE_SECURE=false "$BIN" serve --data-dir "$DIR/data" --listen "127.0.0.1:$PORT" >"$DIR/server.log" 2>&1 &
 PID=$!
 for _ in $(seq 300); do
@@ -60,3 +62,6 @@ curl -sf -u alice:alice-password -H 'Content-Type: application/json' "$URL/api/v
 
 cd "$ROOT/web"
 node scripts/screens.mjs "$URL" alice alice-password "${SHOTS:-$DIR/screens}"
+# As a person would: sign in, create, drag, edit one instance, a change from another
+# CalDAV client arriving live, share, app password; each checked over CalDAV.
+E2E_FAILURE_SHOT="${E2E_FAILURE_SHOT:-$DIR/e2e-failure.png}" node scripts/e2e.mjs "$URL" alice alice-password bob bob-password

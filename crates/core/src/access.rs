@@ -125,6 +125,9 @@ impl Privileges {
     }
 }
 
+/// The child collections a principal may see in a collection, each with its privileges.
+type VisibleChildren = Arc<[(CollectionId, Privileges)]>;
+
 /// A collection the principal is allowed to see, with what they may do to it. The only way
 /// to obtain one is [`crate::Kairos::resolve`] (or the other lookups in core), which check.
 #[derive(Clone, Debug)]
@@ -132,8 +135,10 @@ pub struct Granted {
     collection: Collection,
     owner_name: String,
     privileges: Privileges,
-    /// Child collections the principal may see; `None` means all of them.
-    visible: Option<Arc<[CollectionId]>>,
+    /// Child collections the principal may see, each with what they may do to it (a
+    /// sharee's calendars differ: one read-only, another read-write); `None` means all
+    /// of them, with this collection's privileges.
+    visible: Option<VisibleChildren>,
     /// The principal's own settings for calendars of this tree, where core loaded them
     /// (calendar listings, and anything a sharee reaches): how the calendar looks to them.
     prefs: Option<Arc<[CalendarPrefs]>>,
@@ -159,15 +164,14 @@ impl Granted {
 
     /// The grant of a child collection of this one, if the principal may see it.
     pub(crate) fn child(&self, child: Collection) -> Option<Granted> {
-        if let Some(visible) = &self.visible
-            && !visible.contains(&child.id)
-        {
-            return None;
-        }
+        let privileges = match &self.visible {
+            None => self.privileges,
+            Some(visible) => visible.iter().find(|(id, _)| *id == child.id)?.1,
+        };
         Some(Granted {
             collection: child,
             owner_name: self.owner_name.clone(),
-            privileges: self.privileges,
+            privileges,
             visible: self.visible.clone(),
             prefs: self.prefs.clone(),
         })
@@ -291,16 +295,12 @@ pub(crate) enum TreeAccess {
 impl TreeAccess {
     /// What the principal may do to `collection` of this tree, and which children of it
     /// they may see; `None` when it is not theirs to see.
-    fn privileges(
-        &self,
-        collection: &Collection,
-    ) -> Option<(Privileges, Option<Arc<[CollectionId]>>)> {
+    fn privileges(&self, collection: &Collection) -> Option<(Privileges, Option<VisibleChildren>)> {
         match self {
             TreeAccess::Own => Some((Privileges::ALL, None)),
             TreeAccess::Shared(list, _) => {
                 if collection.kind == CollectionKind::Home {
-                    let ids: Vec<CollectionId> = list.iter().map(|(id, _)| *id).collect();
-                    return Some((Privileges::READ, Some(Arc::from(ids))));
+                    return Some((Privileges::READ, Some(Arc::from(list.as_slice()))));
                 }
                 list.iter()
                     .find(|(id, _)| *id == collection.id)
@@ -319,48 +319,39 @@ pub(crate) fn grant_in_tree(
     access: &TreeAccess,
 ) -> Option<Granted> {
     let (privileges, visible) = access.privileges(&collection)?;
-    let mut granted = grant_within_limits(principal, owner_name, collection, privileges)?;
-    if granted.visible.is_none() {
-        granted.visible = visible;
+    let limits = principal.limits();
+    let narrow = |p: Privileges| {
+        if limits.read_only {
+            Privileges {
+                read: p.read,
+                ..Privileges::READ
+            }
+        } else {
+            p
+        }
+    };
+    let mut granted = Granted::new(collection, owner_name.to_owned(), narrow(privileges));
+    granted.visible = visible.map(|v| v.iter().map(|&(id, p)| (id, narrow(p))).collect());
+    if let Some(only) = limits.calendar
+        && granted.collection.id != only
+    {
+        // The home stays reachable (clients discover the calendar through it) but read-only
+        // and listing only the one calendar; nothing else exists for this credential.
+        if granted.collection.kind != CollectionKind::Home {
+            return None;
+        }
+        let reachable = match &granted.visible {
+            None => Some(granted.privileges),
+            Some(v) => v.iter().find(|(id, _)| *id == only).map(|&(_, p)| p),
+        };
+        granted.privileges = Privileges {
+            read: granted.privileges.read,
+            ..Privileges::READ
+        };
+        granted.visible = Some(reachable.map(|p| (only, p)).into_iter().collect());
     }
     if let TreeAccess::Shared(_, prefs) = access {
         granted.prefs = Some(prefs.clone());
-    }
-    Some(granted)
-}
-
-/// Narrows the grant of `collection` (in a tree where the principal holds `privileges`)
-/// by the principal's credential limits; `None` when the credential does not reach it.
-pub(crate) fn grant_within_limits(
-    principal: &Principal,
-    owner_name: &str,
-    collection: Collection,
-    privileges: Privileges,
-) -> Option<Granted> {
-    let limits = principal.limits();
-    let mut privileges = privileges;
-    if limits.read_only {
-        privileges = Privileges {
-            read: privileges.read,
-            ..Privileges::READ
-        };
-    }
-    let mut granted = Granted::new(collection, owner_name.to_owned(), privileges);
-    if let Some(only) = limits.calendar {
-        let c = &granted.collection;
-        if c.id == only {
-            return Some(granted);
-        }
-        // The home stays reachable (clients discover the calendar through it) but read-only
-        // and listing only the one calendar; nothing else exists for this credential.
-        if c.kind != CollectionKind::Home {
-            return None;
-        }
-        granted.privileges = Privileges {
-            read: privileges.read,
-            ..Privileges::READ
-        };
-        granted.visible = Some(Arc::from(vec![only]));
     }
     Some(granted)
 }

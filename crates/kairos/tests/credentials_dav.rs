@@ -360,3 +360,25 @@ async fn a_blocked_address_still_gets_in_with_a_valid_token_but_not_with_guesses
         .await;
     assert_eq!(refused.0, StatusCode::TOO_MANY_REQUESTS);
 }
+
+#[tokio::test]
+async fn a_calendar_limited_app_password_sees_its_own_privileges_in_the_home_listing() {
+    let h = Harness::new().await;
+    h.alice_calendar(serde_json::json!({"name": "work"})).await;
+    let work = "/dav/calendars/alice/work/";
+    for (scope, writes) in [(Scope::ReadWrite, true), (Scope::ReadOnly, false)] {
+        let secret = mint(&h, scope, Some("work")).await;
+        let user = Some(("alice", secret.as_str()));
+        let listed = h.privileges(user, "/dav/calendars/alice/", "1", work).await;
+        assert_eq!(listed, h.privileges(user, work, "0", work).await);
+        assert_eq!(
+            listed.contains(&"write-content".to_owned()),
+            writes,
+            "{listed:?}"
+        );
+        let home = h
+            .privileges(user, "/dav/calendars/alice/", "0", "/dav/calendars/alice/")
+            .await;
+        assert!(!home.contains(&"bind".to_owned()), "{home:?}");
+    }
+}

@@ -338,3 +338,32 @@ DTSTAMP:20260101T000000Z\r\nDTSTART:20261201T090000Z\r\nDTEND:20261201T100000Z\r
     .await
     .problem(StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn a_sharee_is_told_the_same_privileges_in_the_owners_home_listing_as_on_the_calendar() {
+    let (h, id) = setup().await;
+    let work = "/dav/calendars/alice/work/";
+    for (access, writes) in [("read-write", true), ("read", false)] {
+        assert_eq!(share(&h, &id, "bob", access).await, StatusCode::NO_CONTENT);
+        let direct = h.privileges(BOB, work, "0", work).await;
+        // Clients (Apple Calendar, DAVx5) learn what they may do from the home's Depth-1
+        // listing; it used to carry the home's read-only set for every calendar.
+        let listed = h.privileges(BOB, "/dav/calendars/alice/", "1", work).await;
+        assert_eq!(listed, direct, "{access}");
+        assert_eq!(
+            direct.contains(&"write-content".to_owned()),
+            writes,
+            "{access}: {direct:?}"
+        );
+        assert_eq!(
+            direct.contains(&"bind".to_owned()),
+            writes,
+            "{access}: {direct:?}"
+        );
+        // The home itself stays read-only for the sharee either way.
+        let home = h
+            .privileges(BOB, "/dav/calendars/alice/", "0", "/dav/calendars/alice/")
+            .await;
+        assert!(!home.contains(&"bind".to_owned()), "{home:?}");
+    }
+}

@@ -268,6 +268,34 @@ impl Harness {
         r.multistatus()
     }
 
+    /// The privilege names of `href` in its current-user-privilege-set, from a PROPFIND
+    /// of `path` with `depth` (sorted, e.g. `["bind", "read", …]`).
+    pub async fn privileges(
+        &self,
+        user: Option<(&str, &str)>,
+        path: &str,
+        depth: &str,
+        href: &str,
+    ) -> Vec<String> {
+        let ms = self
+            .props(
+                user,
+                path,
+                depth,
+                &[(ns::DAV, "current-user-privilege-set")],
+            )
+            .await;
+        let set = ms
+            .response(href)
+            .prop_ok(ns::DAV, "current-user-privilege-set");
+        let mut out: Vec<String> = set
+            .children_named(ns::DAV, "privilege")
+            .flat_map(|p| p.children.iter().map(|c| c.local.clone()))
+            .collect();
+        out.sort();
+        out
+    }
+
     /// REPORT with a Depth and an XML body.
     pub async fn report(
         &self,
