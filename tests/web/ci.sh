@@ -11,7 +11,7 @@ set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
 BIN="$(realpath "${1:?usage: ci.sh path/to/kairos [screenshot-dir]}")"
-SHOTS="${2:-}"
+SHOTS="${2:+$(realpath -m "$2")}"
 if ! command -v chromium >/dev/null; then
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null

@@ -22,19 +22,42 @@ for (const [label, viewport] of [["desktop", { width: 1400, height: 900 }], ["ph
     await page.click("button[type=submit]");
     await page.waitForSelector(".fc-event, .fc-list-event, .fc-list-empty", { timeout: 15000 });
     console.log(`${label}/${scheme}: first view with events ${Date.now() - started} ms after sign-in`);
-    for (const [view, key] of [["month", "m"], ["week", "w"], ["day", "d"], ["agenda", "a"]]) {
-      if (scheme === "dark" && view !== "month") continue;
-      await page.keyboard.press(key);
-      await page.waitForTimeout(400);
-      await page.screenshot({ path: `${out}/${view}-${label}${scheme === "dark" ? "-dark" : ""}.png` });
+    const check = async (name) => {
+      await page.screenshot({ path: `${out}/${name}-${label}${scheme === "dark" ? "-dark" : ""}.png` });
       await page.addScriptTag({ content: axe });
       const result = await page.evaluate(async () => await window.axe.run(document, { resultTypes: ["violations"] }));
       for (const v of result.violations) {
         const bad = v.impact === "serious" || v.impact === "critical";
         if (bad) serious += 1;
-        console.log(`  axe ${view}/${label}/${scheme}: ${v.impact} ${v.id} (${v.nodes.length}) ${v.help}`);
+        console.log(`  axe ${name}/${label}/${scheme}: ${v.impact} ${v.id} (${v.nodes.length}) ${v.help}`);
       }
+    };
+    for (const [view, key] of [["month", "m"], ["week", "w"], ["day", "d"], ["agenda", "a"]]) {
+      if (scheme === "dark" && view !== "month" && view !== "week") continue;
+      await page.keyboard.press(key);
+      await page.waitForTimeout(400);
+      await check(view);
     }
+    // The edit dialog on an instance of the repeating event, then a new event's.
+    await page.keyboard.press("w");
+    await page.locator(".fc-timegrid-event", { hasText: "Standup" }).first().click();
+    await page.waitForSelector("#editor[open]");
+    await page.waitForTimeout(300);
+    await check("editor");
+    await page.keyboard.press("Escape");
+    await page.waitForSelector("#editor", { state: "hidden" });
+    await page.keyboard.press("/");
+    await page.fill("#search-q", "Meeting 12");
+    await page.waitForSelector("#search-results li");
+    await check("search");
+    await page.keyboard.press("Escape");
+    await page.waitForSelector("#search", { state: "hidden" });
+    await page.waitForFunction(() => !document.activeElement?.closest("dialog"));
+    await page.keyboard.press(",");
+    await page.waitForSelector("#settings-page:not([hidden]) details.st-cal");
+    await page.locator("details.st-cal summary").first().click();
+    await page.waitForTimeout(300);
+    await check("settings");
     await page.close();
   }
 }

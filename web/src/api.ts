@@ -276,18 +276,24 @@ export function search(calendar: string, words: string, signal?: AbortSignal): P
 }
 
 /**
- * The event's alarms. The JSON gives only their number, so they are read from the
- * event's jCal (RFC 7265): the master component's VALARMs (relative and absolute).
+ * The alarms of an event's master component, or of its override for `instance` (the
+ * override's RECURRENCE-ID). The JSON gives only their number, so they are read from
+ * the event's jCal (RFC 7265): VALARMs relative and absolute.
  */
-export async function alarmsOf(calendar: string, event: string): Promise<Alarm[]> {
+export async function alarmsOf(calendar: string, event: string, instance: When | null = null): Promise<Alarm[]> {
   type JProp = [string, Record<string, string>, string, ...unknown[]];
   type JComp = [string, JProp[], JComp[]];
   const jcal = await call<JComp>("GET", eventPath(calendar, event), undefined, { accept: "application/calendar+json" });
-  const master = jcal[2].find(
-    (c) => (c[0] === "vevent" || c[0] === "vtodo") && !c[1].some((p) => p[0] === "recurrence-id"),
-  );
+  const want = instance ? (instance.date ?? instance.date_time ?? "").replace(/Z$/, "") : null;
+  const rid = (c: JComp) => c[1].find((p) => p[0] === "recurrence-id");
+  const comp = jcal[2].find((c) => {
+    if (c[0] !== "vevent" && c[0] !== "vtodo") return false;
+    const r = rid(c);
+    if (want === null) return !r;
+    return r !== undefined && String(r[3]).replace(/Z$/, "").slice(0, want.length) === want;
+  });
   const out: Alarm[] = [];
-  for (const a of master?.[2] ?? []) {
+  for (const a of comp?.[2] ?? []) {
     if (a[0] !== "valarm") continue;
     const prop = (n: string) => a[1].find((p) => p[0] === n);
     const action = String(prop("action")?.[3] ?? "").toLowerCase();

@@ -4,7 +4,7 @@
 // with the scope the person picks ("all" moves the series by what the instance moved).
 
 import "./editor.css";
-import { ApiError, alarmsOf, call, eventPath, getEvent, request } from "./api";
+import { ApiError, alarmsOf, eventPath, getEvent, request } from "./api";
 import type { Alarm, Calendar, Component, EventItem, Scope, When } from "./api";
 import { askScope, confirmDialog } from "./dialogs";
 import { $, fmtDateTime, h, openDialog, setPref, status } from "./dom";
@@ -901,7 +901,7 @@ async function loadItem(target: { calendar: string; event: string; instance: str
   const rule = readRule(lines, ruleBase, zone, calZone);
 
   let alarms: Alarm[] = [];
-  if (shown.alarms > 0) alarms = override ? await overrideAlarms(target.calendar, target.event, override) : await alarmsOf(target.calendar, target.event);
+  if (shown.alarms > 0) alarms = await alarmsOf(target.calendar, target.event, override ? override.recurrence_id ?? null : null);
   const readOnly = cal ? !writable(cal) : false;
   return {
     ctx: {
@@ -939,29 +939,6 @@ async function loadItem(target: { calendar: string; event: string; instance: str
       guests: (shown.attendees ?? []).map(stripMailto),
     },
   };
-}
-
-/** The VALARMs of one override (alarmsOf reads the master's), from the event's jCal. */
-async function overrideAlarms(cal: string, event: string, o: Component): Promise<Alarm[]> {
-  type JProp = [string, Record<string, string>, string, ...unknown[]];
-  type JComp = [string, JProp[], JComp[]];
-  const jcal = await call<JComp>("GET", eventPath(cal, event), undefined, { accept: "application/calendar+json" });
-  const rid = o.recurrence_id!;
-  const want = (rid.date ?? rid.date_time ?? "").replace(/Z$/, "");
-  const comp = jcal[2].find((c) => (c[0] === "vevent" || c[0] === "vtodo") && c[1].some((p) => p[0] === "recurrence-id" && String(p[3]).replace(/Z$/, "").slice(0, want.length) === want));
-  const out: Alarm[] = [];
-  for (const a of comp?.[2] ?? []) {
-    if (a[0] !== "valarm") continue;
-    const prop = (n: string) => a[1].find((p) => p[0] === n);
-    const action = String(prop("action")?.[3] ?? "").toLowerCase();
-    if (action !== "display" && action !== "audio" && action !== "email") continue;
-    const trig = prop("trigger");
-    if (!trig) continue;
-    const description = prop("description")?.[3];
-    const trigger = trig[2] === "date-time" ? { at: String(trig[3]) } : { duration: String(trig[3]), ...(trig[1].related ? { related: trig[1].related.toLowerCase() as "start" | "end" } : {}) };
-    out.push({ action, trigger, ...(typeof description === "string" ? { description } : {}) });
-  }
-  return out;
 }
 
 // ---- opening ---------------------------------------------------------------------------------

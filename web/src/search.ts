@@ -77,6 +77,13 @@ export function wireSearch(): void {
       void run(q.value);
     }
   });
+  // In a search field Esc first only clears the text; here it closes, as everywhere.
+  q.addEventListener("keydown", (ev) => {
+    if (ev.key === "Escape") {
+      ev.preventDefault();
+      dialog.close();
+    }
+  });
   $("search-open").addEventListener("click", () => openSearch());
   dialog.addEventListener("close", () => running?.abort());
 }
