@@ -389,3 +389,67 @@ fn non_recurring_event_has_no_recurrence_id() {
     assert_eq!(e.instances[0].recurrence_id, None);
     assert_eq!(e.instances[0].end, e.instances[0].start);
 }
+
+/// RFC 2445 allowed several RRULEs (RFC 5545 says SHOULD NOT, but old data has them):
+/// the set is their union, DTSTART counted once (and, as always, as the first of each
+/// rule's COUNT: the Wednesday rule gives Jan 1, 3 and 10).
+#[test]
+fn several_rrules_give_the_union_of_their_instances() {
+    let got = all_2024(&single(
+        "VEVENT",
+        "DTSTART:20240101T090000Z\nDURATION:PT1H\nRRULE:FREQ=WEEKLY;BYDAY=MO;COUNT=3\nRRULE:FREQ=WEEKLY;BYDAY=WE;COUNT=3",
+    ));
+    assert_eq!(
+        got,
+        [
+            "20240101T090000Z",
+            "20240103T090000Z",
+            "20240108T090000Z",
+            "20240110T090000Z",
+            "20240115T090000Z",
+        ]
+    );
+}
+
+/// EXRULE (RFC 2445 §4.8.5.2, dropped by RFC 5545): the starts it gives leave the set,
+/// whether they come from an RRULE or an RDATE, DTSTART included.
+#[test]
+fn exrule_takes_its_starts_out_of_the_set() {
+    let got = all_2024(&single(
+        "VEVENT",
+        "DTSTART:20240101T090000Z\nDURATION:PT1H\nRRULE:FREQ=DAILY;COUNT=10\nRDATE:20240113T090000Z,20240114T090000Z\nEXRULE:FREQ=DAILY;INTERVAL=3;UNTIL=20240131T000000Z",
+    ));
+    assert_eq!(
+        got,
+        [
+            "20240102T090000Z",
+            "20240103T090000Z",
+            "20240105T090000Z",
+            "20240106T090000Z",
+            "20240108T090000Z",
+            "20240109T090000Z",
+            "20240114T090000Z",
+        ]
+    );
+}
+
+/// An endless EXRULE on an endless series: a window's expansion stays bounded and exact.
+#[test]
+fn an_endless_exrule_is_walked_only_as_far_as_the_window() {
+    let s = schedule(&single(
+        "VEVENT",
+        "DTSTART:20200106T090000Z\nDURATION:PT1H\nRRULE:FREQ=DAILY\nEXRULE:FREQ=WEEKLY;BYDAY=SA,SU",
+    ));
+    let e = expand(&s, &range("20240101T000000Z", "20240108T000000Z"));
+    assert_eq!(
+        utc_starts(&e),
+        [
+            "20240101T090000Z",
+            "20240102T090000Z",
+            "20240103T090000Z",
+            "20240104T090000Z",
+            "20240105T090000Z",
+        ]
+    );
+    assert!(!e.truncated, "{e:?}");
+}

@@ -338,7 +338,28 @@ fn master(
     let length = length_of(comp, floating);
     let futures = future_overrides(res, dtstart, floating);
     let overridden: HashSet<Timestamp> = overrides.iter().map(|(k, _)| *k).collect();
-    let mut excluded = HashSet::new();
+    // Instances can start later than their key by a forward THISANDFUTURE shift.
+    let ahead = futures
+        .iter()
+        .map(|f| match f.shift {
+            Shift::Civil(d) | Shift::Exact(d) => d.as_secs().max(0),
+        })
+        .max()
+        .unwrap_or(0)
+        .saturating_add(2 * 86_400);
+    let stop_after = match goal {
+        Goal::Window { window, .. } => window
+            .end
+            .and_then(|e| e.checked_add(SignedDuration::from_secs(ahead)).ok()),
+        Goal::Bounds => None,
+    };
+    let limit = match goal {
+        Goal::Window { cap, .. } => cap.saturating_add(1),
+        Goal::Bounds => usize::MAX,
+    };
+    let zone = dtstart.frame.zone(floating);
+    // The set is (DTSTART, RRULEs, RDATEs) less (EXRULEs, EXDATEs) (RFC 2445 §4.8.5.2).
+    let mut excluded = exrule_starts(comp, dtstart, &zone, stop_after, goal, budget);
     let mut excluded_days: HashSet<Date> = HashSet::new();
     for ex in &comp.exdates {
         if ex.date && !dtstart.date {
@@ -406,7 +427,7 @@ fn master(
         }
     }
 
-    let Some(rule) = &comp.rrule else {
+    if comp.rrules.is_empty() {
         if let Some(key) = dtstart.resolve(floating) {
             let occ = Occurrence {
                 start: dtstart.clone(),
@@ -415,64 +436,84 @@ fn master(
             emit(&occ, key, walk);
         }
         return;
-    };
-    if !rule.is_finite() && matches!(goal, Goal::Bounds) {
+    }
+    if comp.rrules.iter().any(|r| !r.is_finite()) && matches!(goal, Goal::Bounds) {
         walk.open_ended = true;
     }
-    // Instances can start later than their key by a forward THISANDFUTURE shift.
-    let ahead = futures
-        .iter()
-        .map(|f| match f.shift {
-            Shift::Civil(d) | Shift::Exact(d) => d.as_secs().max(0),
-        })
-        .max()
-        .unwrap_or(0)
-        .saturating_add(2 * 86_400);
-    let stop_after = match goal {
-        Goal::Window { window, .. } => window
-            .end
-            .and_then(|e| e.checked_add(SignedDuration::from_secs(ahead)).ok()),
-        Goal::Bounds => None,
-    };
-    let limit = match goal {
-        Goal::Window { cap, .. } => cap.saturating_add(1),
-        Goal::Bounds => usize::MAX,
-    };
-    let zone = dtstart.frame.zone(floating);
-    let mut kept = 0usize;
-    let mut instances = match restart_target(goal, length, &futures, &zone) {
-        Some(target) => CivilInstances::near(rule, dtstart.civil, target),
-        None => CivilInstances::new(rule, dtstart.civil),
-    };
-    while let Some(civil) = instances.next(budget) {
-        let Some(key) = super::zone::resolve(civil, &zone) else {
-            break;
+    // Each RRULE on its own, at most `limit` kept instances each: the union's first `cap`
+    // instances are among them, and the caller sorts and cuts.
+    for rule in &comp.rrules {
+        let mut kept = 0usize;
+        let mut instances = match restart_target(goal, length, &futures, &zone) {
+            Some(target) => CivilInstances::near(rule, dtstart.civil, target),
+            None => CivilInstances::new(rule, dtstart.civil),
         };
-        if let Some(Until::Utc(until)) = rule.until
-            && key > until
-            && civil != dtstart.civil
-        {
-            break;
-        }
-        if stop_after.is_some_and(|s| key > s) {
-            break;
-        }
-        let occ = Occurrence {
-            start: TimeValue {
-                civil,
-                date: dtstart.date,
-                frame: dtstart.frame.clone(),
-            },
-            period_end: None,
-        };
-        if emit(&occ, key, walk) == Some(true) {
-            kept += 1;
-            if kept >= limit {
+        while let Some(civil) = instances.next(budget) {
+            let Some(key) = super::zone::resolve(civil, &zone) else {
+                break;
+            };
+            if let Some(Until::Utc(until)) = rule.until
+                && key > until
+                && civil != dtstart.civil
+            {
+                break;
+            }
+            if stop_after.is_some_and(|s| key > s) {
+                break;
+            }
+            let occ = Occurrence {
+                start: TimeValue {
+                    civil,
+                    date: dtstart.date,
+                    frame: dtstart.frame.clone(),
+                },
+                period_end: None,
+            };
+            if emit(&occ, key, walk) == Some(true) {
+                kept += 1;
+                if kept >= limit {
+                    break;
+                }
+            }
+            if !rule.is_finite() && matches!(goal, Goal::Bounds) {
                 break;
             }
         }
-        if !rule.is_finite() && matches!(goal, Goal::Bounds) {
-            break;
+    }
+}
+
+/// The starts the component's EXRULEs give, up to `stop_after` (the window's end with its
+/// margin). Without an end only finite rules are walked, and none for the first/last
+/// bounds: left out, an EXRULE only makes the bounds wider than the set, which is safe
+/// for an index. The budget bounds the work either way.
+fn exrule_starts(
+    comp: &Comp,
+    dtstart: &TimeValue,
+    zone: &TimeZone,
+    stop_after: Option<Timestamp>,
+    goal: Goal<'_>,
+    budget: &mut Budget,
+) -> HashSet<Timestamp> {
+    let mut out = HashSet::new();
+    for rule in &comp.exrules {
+        if stop_after.is_none() && (!rule.is_finite() || matches!(goal, Goal::Bounds)) {
+            continue;
+        }
+        let mut starts = CivilInstances::new(rule, dtstart.civil);
+        while let Some(civil) = starts.next(budget) {
+            let Some(key) = super::zone::resolve(civil, zone) else {
+                break;
+            };
+            if let Some(Until::Utc(until)) = rule.until
+                && key > until
+            {
+                break;
+            }
+            if stop_after.is_some_and(|s| key > s) {
+                break;
+            }
+            out.insert(key);
         }
     }
+    out
 }

@@ -54,7 +54,12 @@ pub(crate) struct Comp {
     pub dtend: Option<TimeValue>,
     pub due: Option<TimeValue>,
     pub duration: Option<Nominal>,
-    pub rrule: Option<Rule>,
+    /// RRULEs: RFC 5545 says SHOULD NOT more than one, RFC 2445 allowed several, and
+    /// their instances are a union.
+    pub rrules: Vec<Rule>,
+    /// EXRULEs (RFC 2445, dropped by RFC 5545 but still in old data): starts they give
+    /// are taken out of the set like EXDATEs.
+    pub exrules: Vec<Rule>,
     pub rdates: Vec<RDate>,
     pub exdates: Vec<TimeValue>,
     pub recurrence_id: Option<TimeValue>,
@@ -72,7 +77,7 @@ impl Comp {
     pub fn recurs(&self) -> bool {
         self.recurrence_id.is_none()
             && self.dtstart.is_some()
-            && (self.rrule.is_some() || !self.rdates.is_empty())
+            && (!self.rrules.is_empty() || !self.rdates.is_empty())
     }
 
     /// Whether any of its times depend on the floating zone.
@@ -218,7 +223,8 @@ fn component(
         dtend: None,
         due: None,
         duration: None,
-        rrule: None,
+        rrules: vec![],
+        exrules: vec![],
         rdates: vec![],
         exdates: vec![],
         recurrence_id: None,
@@ -234,8 +240,13 @@ fn component(
             "DTEND" => comp.dtend = Some(time_value(prop, prop.value, zones)?),
             "DUE" => comp.due = Some(time_value(prop, prop.value, zones)?),
             "DURATION" => comp.duration = Some(duration(prop)?),
-            "RRULE" if comp.rrule.is_none() => {
-                comp.rrule = Some(Rule::parse(prop.value).ok_or_else(|| bad(prop, "bad RRULE"))?);
+            "RRULE" => {
+                comp.rrules
+                    .push(Rule::parse(prop.value).ok_or_else(|| bad(prop, "bad RRULE"))?);
+            }
+            "EXRULE" => {
+                comp.exrules
+                    .push(Rule::parse(prop.value).ok_or_else(|| bad(prop, "bad EXRULE"))?);
             }
             "RDATE" => rdates(prop, zones, &mut comp.rdates)?,
             "EXDATE" => {
