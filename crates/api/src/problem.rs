@@ -133,6 +133,11 @@ fn condition_problem(c: &Condition) -> Problem {
             "the event is larger than this server accepts",
         ),
         Condition::ValidSyncToken => return Problem::sync_token_expired(),
+        Condition::MaxInstances => (
+            S::UNPROCESSABLE_ENTITY,
+            "max-instances",
+            "the range holds more instances of one event than the server expands: ask for a shorter range",
+        ),
         Condition::SupportedCollation | Condition::SupportedFilter | Condition::ValidFilter => (
             S::BAD_REQUEST,
             "invalid-query",

@@ -35,6 +35,8 @@ pub enum Condition {
     SupportedFilter,
     /// The query filter is not valid (e.g. a time range that ends before it starts).
     ValidFilter,
+    /// An expanded answer would hold more instances of one object than the server's cap.
+    MaxInstances,
 }
 
 /// Where a resource lives: owner, home-relative collection path and member name.

@@ -229,7 +229,12 @@ impl Kairos {
                 data.to_vec()
             } else {
                 kairos_ical::query::calendar_data(req, data, &opts)
-                    .map_err(|e| unshapeable(&e))?
+                    .map_err(|e| match e {
+                        kairos_ical::IngestError::TooManyInstances { .. } => {
+                            CoreError::Condition(Condition::MaxInstances)
+                        }
+                        e => unshapeable(&e),
+                    })?
                     .into_bytes()
             };
             object.data = Some(if jcal {

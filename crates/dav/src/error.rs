@@ -86,6 +86,9 @@ pub fn condition_of(c: &Condition) -> (StatusCode, Precondition) {
         Condition::SupportedCollation => names::SUPPORTED_COLLATION,
         Condition::SupportedFilter => names::SUPPORTED_FILTER,
         Condition::ValidFilter => names::VALID_FILTER,
+        // RFC 4791 defines CALDAV:max-instances for PUT; an expand that would exceed it is
+        // refused with the same name rather than answered with part of the instances.
+        Condition::MaxInstances => names::MAX_INSTANCES,
     };
     (StatusCode::FORBIDDEN, Precondition::new(name))
 }

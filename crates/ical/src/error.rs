@@ -40,6 +40,13 @@ pub enum IngestError {
         /// What is wrong with it.
         reason: String,
     },
+    /// An expanded answer would hold more instances of one object than the cap (a
+    /// request for them is refused rather than silently cut).
+    #[error("more than {cap} instances of one object in the range: ask for a shorter range")]
+    TooManyInstances {
+        /// The most instances one object may expand to.
+        cap: usize,
+    },
     /// The data does not start with `BEGIN:VCALENDAR`.
     #[error("the data does not start with BEGIN:VCALENDAR")]
     NotVCalendar,

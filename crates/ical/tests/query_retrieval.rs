@@ -113,8 +113,10 @@ fn expand_overrides_without_master() {
     assert!(!out.contains("VTIMEZONE") && !out.contains("TZID"));
 }
 
+/// More instances in the range than the cap: refused, never answered with part of them
+/// (a client would take the first five minutes for the whole year).
 #[test]
-fn expand_respects_the_cap() {
+fn expand_beyond_the_cap_is_refused_not_cut() {
     let data = cal(
         "BEGIN:VEVENT\r\nUID:m\r\nDTSTAMP:20240101T000000Z\r\nDTSTART:20240101T000000Z\r\nRRULE:FREQ=MINUTELY\r\nEND:VEVENT\r\n",
     );
@@ -122,12 +124,17 @@ fn expand_respects_the_cap() {
         expansion_cap: 5,
         ..Default::default()
     };
-    let out = expand(
-        &data,
-        range("2024-01-01T00:00:00Z", "2025-01-01T00:00:00Z"),
-        &opts,
-    );
-    assert_eq!(out.matches("BEGIN:VEVENT").count(), 5);
+    let req = |end: &str| CalendarDataRequest {
+        expand: Some(range("2024-01-01T00:00:00Z", end)),
+        ..Default::default()
+    };
+    assert!(matches!(
+        calendar_data(&req("2025-01-01T00:00:00Z"), &data, &opts),
+        Err(kairos_ical::IngestError::TooManyInstances { cap: 5 })
+    ));
+    // Exactly the cap is still answered.
+    let five = calendar_data(&req("2024-01-01T00:05:00Z"), &data, &opts).unwrap();
+    assert_eq!(five.matches("BEGIN:VEVENT").count(), 5);
 }
 
 #[test]

@@ -80,6 +80,11 @@ impl ParsedObject {
         }
         if let Some(range) = &req.expand {
             let expansion = self.instances(range, &opts.floating, opts.expansion_cap)?;
+            if expansion.truncated {
+                return Err(IngestError::TooManyInstances {
+                    cap: opts.expansion_cap,
+                });
+            }
             for instance in &expansion.instances {
                 let Some(comp) = self
                     .by_calendar_index(instance.component)
