@@ -6,7 +6,7 @@ import type { Calendar } from "./api";
 import { $, failed, h } from "./dom";
 import { editItem, toggleDone } from "./editor";
 import { app, colorOf, fullName, nameOf, setZone, sortCalendars } from "./state";
-import { undatedTasks } from "./store";
+import { isDone, undatedTasks } from "./store";
 import type { Props } from "./store";
 import { allZones, browserZone, isZone, zoneLabel } from "./tz";
 import { fc, setViewZone, showCalendars } from "./view";
@@ -70,7 +70,7 @@ function renderTasks(): void {
   for (const c of app.calendars) {
     if (!c.visible) continue;
     for (const t of undatedTasks(c.id)) {
-      rows.push({ cal: c.id, event: t.event_id, instance: null, title: t.component.summary || "(untitled task)", due: null, done: (t.component.status ?? "").toUpperCase() === "COMPLETED" });
+      rows.push({ cal: c.id, event: t.event_id, instance: null, title: t.component.summary || "(untitled task)", due: null, done: isDone(t.component.status) });
     }
   }
   rows.sort((a, b) => Number(a.done) - Number(b.done) || (a.due ?? Infinity) - (b.due ?? Infinity));
