@@ -12,8 +12,11 @@ use kairos_store::{
 use sqlx::any::AnyRow;
 use sqlx::{Any, AnyConnection, Executor};
 
+use crate::direct::Arg;
 use crate::error::{corrupt, db_err, missing};
-use crate::row::{get, get_id, get_opt_id, id_text, sql_len};
+use crate::pool::Pools;
+use crate::read::pooled_optional;
+use crate::row::{Row, RowRead, get, get_id, get_opt_id, id_text, sql_len};
 
 /// The columns [`from_row`] reads.
 macro_rules! columns {
@@ -76,7 +79,7 @@ fn from_row(row: &AnyRow) -> StoreResult<Collection> {
 }
 
 /// A collection from a row whose columns are named by `n`.
-pub(crate) fn from_row_named(row: &AnyRow, n: &Columns) -> StoreResult<Collection> {
+pub(crate) fn from_row_named(row: &impl RowRead, n: &Columns) -> StoreResult<Collection> {
     let kind: i16 = get(row, n.kind)?;
     let components: i16 = get(row, n.components)?;
     Ok(Collection {
@@ -127,18 +130,32 @@ pub(crate) async fn by_path<'c, E>(
 where
     E: Executor<'c, Database = Any>,
 {
-    let sql = concat!(
-        "SELECT ",
-        columns!(),
-        " FROM collections WHERE owner_id = $1 AND path = $2"
-    );
-    let row = sqlx::query(sql)
-        .bind(id_text(owner.0))
-        .bind(path)
-        .fetch_optional(ex)
+    pooled_optional(ex, BY_PATH, &by_path_args(owner, path), plain_row).await
+}
+
+/// [`by_path`] outside a transaction.
+pub(crate) async fn read_by_path(
+    pools: &Pools,
+    owner: UserId,
+    path: &str,
+) -> StoreResult<Option<Collection>> {
+    pools
+        .optional(BY_PATH, &by_path_args(owner, path), plain_row)
         .await
-        .map_err(db_err)?;
-    row.as_ref().map(from_row).transpose()
+}
+
+const BY_PATH: &str = concat!(
+    "SELECT ",
+    columns!(),
+    " FROM collections WHERE owner_id = $1 AND path = $2"
+);
+
+fn by_path_args(owner: UserId, path: &str) -> [Arg; 2] {
+    [Arg::Text(id_text(owner.0)), Arg::Text(path.to_owned())]
+}
+
+fn plain_row(row: &Row<'_>) -> StoreResult<Collection> {
+    from_row_named(row, &PLAIN)
 }
 
 /// A collection by id.

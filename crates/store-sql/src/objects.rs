@@ -9,11 +9,13 @@ use kairos_store::{
     Collection, CollectionId, ComponentKind, FetchedObject, ObjectId, ObjectMeta, ObjectWrite,
     StoreResult, StoredObject, Timestamp, UserId,
 };
-use sqlx::any::AnyRow;
 use sqlx::{Any, AnyConnection, Executor};
 
+use crate::direct::Arg;
 use crate::error::{corrupt, db_err, missing};
-use crate::row::{get, get_id, id_text, placeholders};
+use crate::pool::Pools;
+use crate::read::{Decoder, pooled_optional};
+use crate::row::{Row, RowRead, get, get_id, id_text, placeholders};
 
 /// The metadata columns [`meta_from_row`] reads (`data` is selected separately).
 macro_rules! meta_columns {
@@ -38,7 +40,7 @@ pub(crate) use prefixed_meta_columns;
 const MAX_IN_LIST: usize = 1024;
 
 /// Metadata from a row holding [`meta_columns`].
-pub(crate) fn meta_from_row(row: &AnyRow) -> StoreResult<ObjectMeta> {
+pub(crate) fn meta_from_row(row: &impl RowRead) -> StoreResult<ObjectMeta> {
     let component: Option<i16> = get(row, "component")?;
     let component = component
         .map(|c| {
@@ -59,7 +61,7 @@ pub(crate) fn meta_from_row(row: &AnyRow) -> StoreResult<ObjectMeta> {
     })
 }
 
-fn stored_from_row(row: &AnyRow) -> StoreResult<StoredObject> {
+fn stored_from_row(row: &impl RowRead) -> StoreResult<StoredObject> {
     Ok(StoredObject {
         meta: meta_from_row(row)?,
         data: get(row, "data")?,
@@ -68,16 +70,13 @@ fn stored_from_row(row: &AnyRow) -> StoreResult<StoredObject> {
 
 /// A member with its bytes and its collection, found by the owner's collection path and
 /// the member name in one query (the GET path: one round trip instead of two).
-pub(crate) async fn by_path<'c, E>(
-    ex: E,
+pub(crate) async fn by_path(
+    pools: &Pools,
     owner: UserId,
     collection_path: &str,
     name: &str,
-) -> StoreResult<Option<(Collection, StoredObject)>>
-where
-    E: Executor<'c, Database = Any>,
-{
-    let sql = concat!(
+) -> StoreResult<Option<(Collection, StoredObject)>> {
+    const SQL: &str = concat!(
         "SELECT ",
         crate::collections::aliased_columns!(),
         ", ",
@@ -86,21 +85,43 @@ where
          FROM collections c JOIN objects o ON o.collection_id = c.id \
          WHERE c.owner_id = $1 AND c.path = $2 AND o.name = $3"
     );
-    let row = sqlx::query(sql)
-        .bind(id_text(owner.0))
-        .bind(collection_path)
-        .bind(name)
-        .fetch_optional(ex)
-        .await
-        .map_err(db_err)?;
-    row.as_ref()
-        .map(|r| {
+    let args = [
+        Arg::Text(id_text(owner.0)),
+        Arg::Text(collection_path.to_owned()),
+        Arg::Text(name.to_owned()),
+    ];
+    pools
+        .optional(SQL, &args, |r| {
             Ok((
                 crate::collections::from_row_named(r, &crate::collections::ALIASED)?,
                 stored_from_row(r)?,
             ))
         })
-        .transpose()
+        .await
+}
+
+const GET_ONE: &str = concat!(
+    "SELECT ",
+    meta_columns!(),
+    ", data FROM objects WHERE collection_id = $1 AND name = $2"
+);
+
+const META: &str = concat!(
+    "SELECT ",
+    meta_columns!(),
+    " FROM objects WHERE collection_id = $1 AND name = $2"
+);
+
+fn member_args(collection: CollectionId, name: &str) -> [Arg; 2] {
+    [Arg::Text(id_text(collection.0)), Arg::Text(name.to_owned())]
+}
+
+fn stored_row(row: &Row<'_>) -> StoreResult<StoredObject> {
+    stored_from_row(row)
+}
+
+fn meta_row(row: &Row<'_>) -> StoreResult<ObjectMeta> {
+    meta_from_row(row)
 }
 
 /// One member with its bytes.
@@ -112,41 +133,29 @@ pub(crate) async fn get_one<'c, E>(
 where
     E: Executor<'c, Database = Any>,
 {
-    let sql = concat!(
-        "SELECT ",
-        meta_columns!(),
-        ", data FROM objects WHERE collection_id = $1 AND name = $2"
-    );
-    let row = sqlx::query(sql)
-        .bind(id_text(collection.0))
-        .bind(name)
-        .fetch_optional(ex)
+    pooled_optional(ex, GET_ONE, &member_args(collection, name), stored_row).await
+}
+
+/// [`get_one`] outside a transaction.
+pub(crate) async fn read_one(
+    pools: &Pools,
+    collection: CollectionId,
+    name: &str,
+) -> StoreResult<Option<StoredObject>> {
+    pools
+        .optional(GET_ONE, &member_args(collection, name), stored_row)
         .await
-        .map_err(db_err)?;
-    row.as_ref().map(stored_from_row).transpose()
 }
 
 /// One member without its bytes.
-pub(crate) async fn meta<'c, E>(
-    ex: E,
+pub(crate) async fn meta(
+    pools: &Pools,
     collection: CollectionId,
     name: &str,
-) -> StoreResult<Option<ObjectMeta>>
-where
-    E: Executor<'c, Database = Any>,
-{
-    let sql = concat!(
-        "SELECT ",
-        meta_columns!(),
-        " FROM objects WHERE collection_id = $1 AND name = $2"
-    );
-    let row = sqlx::query(sql)
-        .bind(id_text(collection.0))
-        .bind(name)
-        .fetch_optional(ex)
+) -> StoreResult<Option<ObjectMeta>> {
+    pools
+        .optional(META, &member_args(collection, name), meta_row)
         .await
-        .map_err(db_err)?;
-    row.as_ref().map(meta_from_row).transpose()
 }
 
 /// Every member's metadata, ordered by name (byte order, re-sorted in Rust so both engines
@@ -205,7 +214,7 @@ where
 /// name) to the next power of two so that only a handful of distinct statement texts
 /// exist and each stays in the per-connection prepared statement cache.
 pub(crate) async fn by_names(
-    conn: &mut AnyConnection,
+    pools: &Pools,
     collection: CollectionId,
     names: &[String],
     with_data: bool,
@@ -227,25 +236,31 @@ pub(crate) async fn by_names(
             if with_data { ", data" } else { "" },
             placeholders(2, padded)
         );
-        let mut query = sqlx::query(&sql).bind(collection.as_str());
-        for name in chunk
-            .iter()
-            .chain(std::iter::repeat_n(last, padded - chunk.len()))
-        {
-            query = query.bind(*name);
-        }
-        let rows = query.fetch_all(&mut *conn).await.map_err(db_err)?;
-        for row in &rows {
-            let data = if with_data {
-                Some(get(row, "data")?)
-            } else {
-                None
-            };
-            out.push(FetchedObject {
-                meta: meta_from_row(row)?,
-                data,
-            });
-        }
+        let args = std::iter::once(collection.clone())
+            .chain(
+                chunk
+                    .iter()
+                    .chain(std::iter::repeat_n(last, padded - chunk.len()))
+                    .map(|n| (*n).to_owned()),
+            )
+            .map(Arg::Text)
+            .collect();
+        let decode: Decoder<FetchedObject> = if with_data {
+            |r| {
+                Ok(FetchedObject {
+                    meta: meta_from_row(r)?,
+                    data: Some(get(r, "data")?),
+                })
+            }
+        } else {
+            |r| {
+                Ok(FetchedObject {
+                    meta: meta_from_row(r)?,
+                    data: None,
+                })
+            }
+        };
+        out.extend(pools.all(sql, args, decode).await?);
     }
     out.sort_by(|a, b| a.meta.name.cmp(&b.meta.name));
     Ok(out)

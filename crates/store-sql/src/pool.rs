@@ -6,13 +6,17 @@
 //! them run alongside the writer). On PostgreSQL both roles share one pool: row locks
 //! serialize writers to the same collection and everything else runs in parallel.
 
+use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use kairos_store::StoreResult;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::sqlite::SqliteConnectOptions;
 use sqlx::{AnyConnection, AnyPool, Executor};
 
 use crate::config::{Engine, StoreConfig, is_sqlite_memory};
+use crate::direct::DirectReads;
 use crate::error::db_err;
 
 /// The pools of one store.
@@ -25,6 +29,8 @@ pub(crate) struct Pools {
     pub(crate) writer: AnyPool,
     /// Whether `writer` is a pool of its own (file-backed SQLite).
     pub(crate) separate_writer: bool,
+    /// Reads without sqlx's connection threads (file-backed SQLite).
+    pub(crate) direct: Option<Arc<DirectReads>>,
 }
 
 /// Opens the pools described by `config`.
@@ -43,6 +49,7 @@ pub(crate) async fn open(config: &StoreConfig) -> StoreResult<Pools> {
                 reader: pool.clone(),
                 writer: pool,
                 separate_writer: false,
+                direct: None,
             })
         }
         Engine::Sqlite if is_sqlite_memory(&config.url) => {
@@ -60,6 +67,7 @@ pub(crate) async fn open(config: &StoreConfig) -> StoreResult<Pools> {
                 reader: pool.clone(),
                 writer: pool,
                 separate_writer: false,
+                direct: None,
             })
         }
         Engine::Sqlite => {
@@ -71,6 +79,10 @@ pub(crate) async fn open(config: &StoreConfig) -> StoreResult<Pools> {
                 .connect_with(options.clone())
                 .await
                 .map_err(db_err)?;
+            let file = SqliteConnectOptions::from_str(&config.url)
+                .map_err(db_err)?
+                .get_filename()
+                .to_owned();
             let reader = sqlite_options(config, false)
                 .max_connections(config.max_connections.max(1))
                 .connect_with(options)
@@ -81,6 +93,7 @@ pub(crate) async fn open(config: &StoreConfig) -> StoreResult<Pools> {
                 reader,
                 writer,
                 separate_writer: true,
+                direct: Some(DirectReads::new(file)),
             })
         }
     }

@@ -1,10 +1,12 @@
 //! Small helpers for reading rows and writing ids, shared by the table modules.
 
 use kairos_store::StoreResult;
+use rusqlite::types::FromSql;
 use sqlx::any::AnyRow;
-use sqlx::{Decode, Row, Type};
+use sqlx::{Decode, Row as _, Type};
 use uuid::Uuid;
 
+use crate::direct::direct_err;
 use crate::error::{corrupt, db_err};
 
 /// The stored form of an id: the hyphenated lowercase text, whose byte order matches the
@@ -13,22 +15,59 @@ pub(crate) fn id_text(id: Uuid) -> String {
     id.hyphenated().to_string()
 }
 
+/// A value type both drivers decode the same way.
+pub(crate) trait Column: for<'r> Decode<'r, sqlx::Any> + Type<sqlx::Any> + FromSql {}
+
+impl<T> Column for T where T: for<'r> Decode<'r, sqlx::Any> + Type<sqlx::Any> + FromSql {}
+
+/// A result row of either driver, read by column name.
+pub(crate) trait RowRead {
+    /// The value of `column`, with decode failures reported as corruption.
+    fn col<T: Column>(&self, column: &str) -> StoreResult<T>;
+}
+
+impl RowRead for AnyRow {
+    fn col<T: Column>(&self, column: &str) -> StoreResult<T> {
+        self.try_get(column).map_err(db_err)
+    }
+}
+
+impl RowRead for rusqlite::Row<'_> {
+    fn col<T: Column>(&self, column: &str) -> StoreResult<T> {
+        self.get(column).map_err(direct_err)
+    }
+}
+
+/// A row from the pooled path or from a direct read, so that one decoder serves both.
+pub(crate) enum Row<'a> {
+    /// From sqlx.
+    Pooled(&'a AnyRow),
+    /// From rusqlite.
+    Direct(&'a rusqlite::Row<'a>),
+}
+
+impl RowRead for Row<'_> {
+    fn col<T: Column>(&self, column: &str) -> StoreResult<T> {
+        match self {
+            Row::Pooled(r) => r.col(column),
+            Row::Direct(r) => r.col(column),
+        }
+    }
+}
+
 /// A column by name, with decode failures reported as corruption.
-pub(crate) fn get<'r, T>(row: &'r AnyRow, column: &str) -> StoreResult<T>
-where
-    T: Decode<'r, sqlx::Any> + Type<sqlx::Any>,
-{
-    row.try_get(column).map_err(db_err)
+pub(crate) fn get<T: Column>(row: &impl RowRead, column: &str) -> StoreResult<T> {
+    row.col(column)
 }
 
 /// An id column.
-pub(crate) fn get_id(row: &AnyRow, column: &str) -> StoreResult<Uuid> {
+pub(crate) fn get_id(row: &impl RowRead, column: &str) -> StoreResult<Uuid> {
     let text: String = get(row, column)?;
     Uuid::parse_str(&text).map_err(|e| corrupt(format!("{column} {text:?}: {e}")))
 }
 
 /// A nullable id column.
-pub(crate) fn get_opt_id(row: &AnyRow, column: &str) -> StoreResult<Option<Uuid>> {
+pub(crate) fn get_opt_id(row: &impl RowRead, column: &str) -> StoreResult<Option<Uuid>> {
     let text: Option<String> = get(row, column)?;
     text.map(|t| Uuid::parse_str(&t).map_err(|e| corrupt(format!("{column} {t:?}: {e}"))))
         .transpose()

@@ -58,6 +58,9 @@ impl SqlStore {
     /// Closes every pooled connection, waiting for checked-out ones to come back (for a
     /// clean shutdown; on SQLite this also checkpoints the WAL when the last one closes).
     pub async fn close(&self) {
+        if let Some(direct) = &self.pools.direct {
+            direct.close();
+        }
         self.pools.writer.close().await;
         self.pools.reader.close().await;
     }
@@ -82,7 +85,7 @@ impl Store for SqlStore {
         owner: UserId,
         path: &str,
     ) -> StoreResult<Option<Collection>> {
-        collections::by_path(&self.pools.reader, owner, path).await
+        collections::read_by_path(&self.pools, owner, path).await
     }
 
     async fn collection_by_id(&self, id: CollectionId) -> StoreResult<Option<Collection>> {
@@ -106,7 +109,7 @@ impl Store for SqlStore {
         collection: CollectionId,
         name: &str,
     ) -> StoreResult<Option<StoredObject>> {
-        objects::get_one(&self.pools.reader, collection, name).await
+        objects::read_one(&self.pools, collection, name).await
     }
 
     async fn object_by_path(
@@ -115,7 +118,7 @@ impl Store for SqlStore {
         collection_path: &str,
         name: &str,
     ) -> StoreResult<Option<(Collection, StoredObject)>> {
-        objects::by_path(&self.pools.reader, owner, collection_path, name).await
+        objects::by_path(&self.pools, owner, collection_path, name).await
     }
 
     async fn object_meta(
@@ -123,7 +126,7 @@ impl Store for SqlStore {
         collection: CollectionId,
         name: &str,
     ) -> StoreResult<Option<ObjectMeta>> {
-        objects::meta(&self.pools.reader, collection, name).await
+        objects::meta(&self.pools, collection, name).await
     }
 
     async fn list_objects(&self, collection: CollectionId) -> StoreResult<Vec<ObjectMeta>> {
@@ -144,7 +147,7 @@ impl Store for SqlStore {
         start: Option<Timestamp>,
         end: Option<Timestamp>,
     ) -> StoreResult<Vec<RangeCandidate>> {
-        crate::time_index::in_range(&self.pools.reader, collection, component, start, end).await
+        crate::time_index::in_range(&self.pools, collection, component, start, end).await
     }
 
     async fn stale_indexes(&self, before: Timestamp, limit: u32) -> StoreResult<Vec<StaleIndex>> {
@@ -160,8 +163,7 @@ impl Store for SqlStore {
         if names.is_empty() {
             return Ok(Vec::new());
         }
-        let mut conn = self.pools.reader.acquire().await.map_err(db_err)?;
-        objects::by_names(&mut conn, collection, names, with_data).await
+        objects::by_names(&self.pools, collection, names, with_data).await
     }
 
     async fn changes_since(

@@ -7,7 +7,9 @@ use kairos_store::{
 };
 use sqlx::{AnyConnection, Executor};
 
+use crate::direct::Arg;
 use crate::error::db_err;
+use crate::pool::Pools;
 use crate::row::{get, get_id, id_text};
 
 const DAY_MS: i64 = 86_400_000;
@@ -122,16 +124,13 @@ pub(crate) async fn move_to(
 
 /// The prefilter: one statement, a range scan per span class plus the objects whose
 /// materialisation stops before the range ends.
-pub(crate) async fn in_range<'c, E>(
-    ex: E,
+pub(crate) async fn in_range(
+    pools: &Pools,
     collection: CollectionId,
     component: ComponentKind,
     start: Option<Timestamp>,
     end: Option<Timestamp>,
-) -> StoreResult<Vec<RangeCandidate>>
-where
-    E: Executor<'c, Database = sqlx::Any>,
-{
+) -> StoreResult<Vec<RangeCandidate>> {
     // $2 = range start, $3 = range end; confirmed rows satisfy the exact half-open test
     // (an instant overlaps a range that contains it, RFC 4791 §9.9).
     const CONFIRMED: &str = "CAST(CASE WHEN exact = 1 AND lo < $3 AND (hi > $2 OR (lo = hi AND lo >= $2)) \
@@ -154,26 +153,23 @@ where
     );
     let start = start.unwrap_or(FAR_PAST);
     let end = end.unwrap_or(FAR_FUTURE);
-    let rows = sqlx::query(&sql)
-        .bind(id_text(collection.0))
-        .bind(start)
-        .bind(end)
-        .bind(start - CLASS_WIDTHS[0])
-        .bind(start - CLASS_WIDTHS[1])
-        .bind(component.code())
-        .fetch_all(ex)
-        .await
-        .map_err(db_err)?;
-    let mut out = rows
-        .iter()
-        .map(|r| {
+    let args = vec![
+        Arg::Text(id_text(collection.0)),
+        Arg::Int(start),
+        Arg::Int(end),
+        Arg::Int(start - CLASS_WIDTHS[0]),
+        Arg::Int(start - CLASS_WIDTHS[1]),
+        Arg::Int(component.code().into()),
+    ];
+    let mut out = pools
+        .all(sql, args, |r| {
             let confirmed: i64 = get(r, "confirmed")?;
             Ok(RangeCandidate {
                 meta: crate::objects::meta_from_row(r)?,
                 confirmed: confirmed != 0,
             })
         })
-        .collect::<StoreResult<Vec<_>>>()?;
+        .await?;
     // Byte order on both engines (the database's collation may differ).
     out.sort_by(|a, b| a.meta.name.cmp(&b.meta.name));
     Ok(out)

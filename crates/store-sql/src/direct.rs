@@ -1,0 +1,200 @@
+//! Reads on file-backed SQLite through rusqlite, without sqlx's connection threads.
+//!
+//! Why: sqlx runs every SQLite connection on a thread of its own and hands each
+//! statement and its rows across threads. A `perf` profile of GET under load (wrk, 16
+//! connections, 2 cores) put 44 % of the server's CPU in futex wake-ups and context
+//! switches around a query SQLite answers in a few microseconds. Point reads therefore run
+//! here on the calling thread; reads that hand back many rows run on one blocking-pool
+//! thread for the whole statement. The SQL text is the same as on the pooled path, and
+//! every read falls back to the pool when this path is unavailable or the database is
+//! busy (the pool's connections wait out a lock; these do not, so that no async worker
+//! thread ever sleeps here).
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+
+use kairos_store::{StoreError, StoreResult};
+use rusqlite::{Connection, OpenFlags, ToSql};
+
+use crate::row::Row;
+
+/// Idle connections kept for reuse; more are opened when several threads read at once
+/// and closed again when this many already wait.
+const MAX_IDLE: usize = 8;
+
+/// A bound parameter of a direct read.
+#[derive(Clone, Debug)]
+pub(crate) enum Arg {
+    /// TEXT.
+    Text(String),
+    /// INTEGER.
+    Int(i64),
+}
+
+impl ToSql for Arg {
+    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+        match self {
+            Arg::Text(s) => s.to_sql(),
+            Arg::Int(i) => i.to_sql(),
+        }
+    }
+}
+
+/// Read-only rusqlite connections to one database file.
+#[derive(Debug)]
+pub(crate) struct DirectReads {
+    path: PathBuf,
+    idle: Mutex<Vec<Connection>>,
+    /// Set by [`DirectReads::close`]: no connection is opened or kept after it.
+    closed: AtomicBool,
+}
+
+/// What a direct read gives: the answer, or `None` when it could not run (the database
+/// was busy or a connection could not be opened) and the pooled path should answer.
+pub(crate) type Attempt<T> = Option<StoreResult<T>>;
+
+impl DirectReads {
+    /// Direct reads of the SQLite file at `path`.
+    pub(crate) fn new(path: PathBuf) -> Arc<DirectReads> {
+        Arc::new(DirectReads {
+            path,
+            idle: Mutex::new(Vec::new()),
+            closed: AtomicBool::new(false),
+        })
+    }
+
+    /// Closes the idle connections and stops opening new ones (reads then go to the
+    /// pool), so that the store's shutdown leaves no connection open.
+    pub(crate) fn close(&self) {
+        self.closed.store(true, Ordering::SeqCst);
+        if let Ok(mut idle) = self.idle.lock() {
+            idle.clear();
+        }
+    }
+
+    fn take(&self) -> Option<Connection> {
+        if self.closed.load(Ordering::SeqCst) {
+            return None;
+        }
+        if let Some(conn) = self.idle.lock().ok()?.pop() {
+            return Some(conn);
+        }
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(&self.path, flags)
+            .map_err(|e| tracing::warn!(error = %e, "direct SQLite reader not opened"))
+            .ok()?;
+        // Opened read-write so that WAL's shared memory works whatever the file's
+        // directory allows; `query_only` makes it a reader all the same.
+        conn.pragma_update(None, "query_only", true).ok()?;
+        conn.busy_timeout(std::time::Duration::ZERO).ok()?;
+        conn.set_prepared_statement_cache_capacity(32);
+        Some(conn)
+    }
+
+    fn give_back(&self, conn: Connection) {
+        if let Ok(mut idle) = self.idle.lock()
+            && idle.len() < MAX_IDLE
+            && !self.closed.load(Ordering::SeqCst)
+        {
+            idle.push(conn);
+        }
+    }
+
+    /// Runs `read` on this thread. For statements that return a handful of rows.
+    pub(crate) fn run<T>(&self, read: impl FnOnce(&Connection) -> StoreResult<T>) -> Attempt<T> {
+        let conn = self.take()?;
+        let result = read(&conn);
+        self.give_back(conn);
+        match result {
+            Err(StoreError::Busy(_)) => None,
+            other => Some(other),
+        }
+    }
+
+    /// Runs `read` on a blocking-pool thread. For statements that return many rows: one
+    /// thread hand-off for the statement instead of several per batch of rows.
+    pub(crate) async fn run_blocking<T: Send + 'static>(
+        self: &Arc<Self>,
+        read: impl FnOnce(&Connection) -> StoreResult<T> + Send + 'static,
+    ) -> Attempt<T> {
+        let me = Arc::clone(self);
+        tokio::task::spawn_blocking(move || me.run(read))
+            .await
+            .ok()
+            .flatten()
+    }
+}
+
+/// `sql` prepared (from the connection's cache) with `args` bound to `$1`, `$2`, …
+///
+/// By name, not by position: SQLite numbers `$N` parameters in order of first appearance
+/// in the text, which is not `N` when a statement uses `$3` before `$1`.
+fn bound<'c>(
+    conn: &'c Connection,
+    sql: &str,
+    args: &[Arg],
+) -> StoreResult<rusqlite::CachedStatement<'c>> {
+    let mut statement = conn.prepare_cached(sql).map_err(direct_err)?;
+    for (i, arg) in args.iter().enumerate() {
+        if let Some(index) = statement
+            .parameter_index(&format!("${}", i + 1))
+            .map_err(direct_err)?
+        {
+            statement
+                .raw_bind_parameter(index, arg)
+                .map_err(direct_err)?;
+        }
+    }
+    Ok(statement)
+}
+
+/// The rows of `sql` with `args`, each turned into a value by `decode`.
+pub(crate) fn all<T>(
+    conn: &Connection,
+    sql: &str,
+    args: &[Arg],
+    decode: impl Fn(&Row<'_>) -> StoreResult<T>,
+) -> StoreResult<Vec<T>> {
+    let mut statement = bound(conn, sql, args)?;
+    let mut rows = statement.raw_query();
+    let mut out = Vec::new();
+    while let Some(row) = rows.next().map_err(direct_err)? {
+        out.push(decode(&Row::Direct(row))?);
+    }
+    Ok(out)
+}
+
+/// The first row of `sql` with `args`, turned into a value by `decode`.
+pub(crate) fn optional<T>(
+    conn: &Connection,
+    sql: &str,
+    args: &[Arg],
+    decode: impl Fn(&Row<'_>) -> StoreResult<T>,
+) -> StoreResult<Option<T>> {
+    let mut statement = bound(conn, sql, args)?;
+    let mut rows = statement.raw_query();
+    rows.next()
+        .map_err(direct_err)?
+        .map(|row| decode(&Row::Direct(row)))
+        .transpose()
+}
+
+/// Maps a rusqlite error onto the store's error kinds, as `db_err` does for sqlx.
+pub(crate) fn direct_err(err: rusqlite::Error) -> StoreError {
+    use rusqlite::ErrorCode;
+    match &err {
+        rusqlite::Error::SqliteFailure(e, _)
+            if matches!(e.code, ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) =>
+        {
+            StoreError::Busy(err.to_string())
+        }
+        rusqlite::Error::InvalidColumnType(..)
+        | rusqlite::Error::InvalidColumnName(_)
+        | rusqlite::Error::InvalidColumnIndex(_)
+        | rusqlite::Error::IntegralValueOutOfRange(..)
+        | rusqlite::Error::FromSqlConversionFailure(..)
+        | rusqlite::Error::Utf8Error(_) => StoreError::Corrupt(err.to_string()),
+        _ => StoreError::Backend(err.to_string()),
+    }
+}
