@@ -8,6 +8,7 @@ use super::parsed::{Comp, ParsedObject, Prop};
 use super::time::{self, Extent};
 use super::types::{CompFilter, ParamFilter, PropFilter, TextMatch};
 use crate::error::IngestError;
+use crate::recur::Zones;
 use crate::time_range::TimeRange;
 use crate::value::{parse_duration, unescape_text};
 
@@ -63,7 +64,7 @@ impl ParsedObject {
         if !filter
             .prop_filters
             .iter()
-            .all(|pf| prop_filter_holds(comp, pf, opts))
+            .all(|pf| prop_filter_holds(comp, pf, self.zones(), opts))
         {
             return Ok(false);
         }
@@ -115,7 +116,7 @@ impl ParsedObject {
             return Ok(false);
         }
         match comp.name.as_str() {
-            "VFREEBUSY" => Ok(freebusy_overlaps(comp, range)),
+            "VFREEBUSY" => Ok(freebusy_overlaps(comp, self.zones(), range)),
             "VALARM" => self.alarm_overlaps(index, range, opts),
             _ => match comp.calendar_index {
                 Some(ci) => {
@@ -160,7 +161,7 @@ impl ParsedObject {
                 .is_some_and(|v| v.eq_ignore_ascii_case("DATE-TIME"))
         {
             // An absolute trigger fires at its own time, whatever the instance.
-            return Ok(time::extents(trigger, &opts.floating)
+            return Ok(time::extents(trigger, self.zones(), &opts.floating)
                 .iter()
                 .any(|e| e.overlaps(range)));
         }
@@ -216,29 +217,33 @@ fn widen(range: &TimeRange, secs: i64) -> TimeRange {
 
 /// RFC 4791 §9.9 for VFREEBUSY: DTSTART/DTEND when both are there, else any FREEBUSY
 /// period, else no overlap.
-fn freebusy_overlaps(comp: &Comp, range: &TimeRange) -> bool {
+fn freebusy_overlaps(comp: &Comp, zones: &Zones, range: &TimeRange) -> bool {
     let utc = jiff::tz::TimeZone::UTC;
-    let start = comp.prop("DTSTART").and_then(|p| time::start_of(p, &utc));
-    let end = comp.prop("DTEND").and_then(|p| time::start_of(p, &utc));
+    let start = comp
+        .prop("DTSTART")
+        .and_then(|p| time::start_of(p, zones, &utc));
+    let end = comp
+        .prop("DTEND")
+        .and_then(|p| time::start_of(p, zones, &utc));
     if let (Some(start), Some(end)) = (start, end) {
         // The table's `start <= DTEND`: a range starting at DTEND still overlaps.
         return range.start.is_none_or(|s| s <= end) && range.end.is_none_or(|e| e > start);
     }
     comp.props_named("FREEBUSY")
-        .flat_map(|p| time::extents(p, &utc))
+        .flat_map(|p| time::extents(p, zones, &utc))
         .any(|e| e.overlaps(range))
 }
 
 /// Whether `comp` satisfies a prop-filter: with is-not-defined, no such property; else
 /// one property of that name meets every condition at once.
-fn prop_filter_holds(comp: &Comp, filter: &PropFilter, opts: &QueryOptions) -> bool {
+fn prop_filter_holds(comp: &Comp, filter: &PropFilter, zones: &Zones, opts: &QueryOptions) -> bool {
     let mut props = comp.props_named(&filter.name);
     if filter.is_not_defined {
         return props.next().is_none();
     }
     props.any(|p| {
         filter.time_range.as_ref().is_none_or(|range| {
-            time::extents(p, &opts.floating)
+            time::extents(p, zones, &opts.floating)
                 .iter()
                 .any(|e| e.overlaps(range))
         }) && filter

@@ -7,7 +7,7 @@ use std::rc::Rc;
 
 use crate::contentline::ContentLine;
 use crate::error::IngestError;
-use crate::recur::{Expansion, Schedule};
+use crate::recur::{Expansion, Schedule, Zones};
 use crate::time_range::TimeRange;
 use crate::tree::{self, Tree};
 use crate::unfold::{Unfolded, unfold};
@@ -75,6 +75,9 @@ const CALENDAR_COMPONENTS: [&str; 4] = ["VEVENT", "VTODO", "VJOURNAL", "VFREEBUS
 pub struct ParsedObject {
     bytes: Vec<u8>,
     pub(crate) comps: Vec<Comp>,
+    /// The resource's VTIMEZONEs, so a property's TZID reads as the recurrence engine
+    /// reads DTSTART's.
+    zones: Zones,
     schedule: OnceCell<Result<Schedule, IngestError>>,
     /// Expansions already computed, by window: filters often ask the same one twice.
     expansions: RefCell<Vec<(TimeRange, usize, Rc<Expansion>)>>,
@@ -99,6 +102,7 @@ impl ParsedObject {
         let tree = tree::build(&unfolded)?;
         let physical = physical_lines(bytes);
         let comps = owned_components(&tree, &unfolded, &physical);
+        let zones = Zones::of_tree(&tree);
         let schedule = OnceCell::new();
         if with_schedule {
             // An error is kept like a lazily found one: only a time test reports it.
@@ -107,6 +111,7 @@ impl ParsedObject {
         Ok(ParsedObject {
             bytes: bytes.to_vec(),
             comps,
+            zones,
             schedule,
             expansions: RefCell::new(Vec::new()),
         })
@@ -115,6 +120,11 @@ impl ParsedObject {
     /// The stored bytes.
     pub(crate) fn bytes(&self) -> &[u8] {
         &self.bytes
+    }
+
+    /// TZID → zone for this resource, by the recurrence engine's rules.
+    pub(crate) fn zones(&self) -> &Zones {
+        &self.zones
     }
 
     /// The VCALENDAR (always present: the tree has one root).

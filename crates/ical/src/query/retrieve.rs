@@ -10,7 +10,7 @@ use super::select::{OutComp, OutProp, write_selected};
 use super::time::{self, Extent};
 use super::types::CalendarDataRequest;
 use crate::error::IngestError;
-use crate::recur::Instance;
+use crate::recur::{Instance, Zones};
 use crate::time_range::TimeRange;
 use crate::value::parse_duration;
 
@@ -118,10 +118,10 @@ impl ParsedObject {
         if current.instances.iter().any(|i| i.component == ci) {
             return Ok(true);
         }
-        if !time::zone_is_known(rid) {
+        if !time::zone_is_known(rid, self.zones()) {
             return Ok(true);
         }
-        let Some(original) = time::start_of(rid, &opts.floating) else {
+        let Some(original) = time::start_of(rid, self.zones(), &opts.floating) else {
             return Ok(true);
         };
         if rid
@@ -136,7 +136,7 @@ impl ParsedObject {
             .iter()
             .filter_map(|&i| self.comp(i))
             .find(|c| c.calendar_index.is_some() && c.prop("RECURRENCE-ID").is_none());
-        let length = duration_of(master.unwrap_or(comp), &opts.floating);
+        let length = duration_of(master.unwrap_or(comp), self.zones(), &opts.floating);
         let extent = match original.checked_add(jiff::SignedDuration::from_secs(length)) {
             Ok(end) if length > 0 => Extent::Interval(original, end),
             _ => Extent::Instant(original),
@@ -147,19 +147,19 @@ impl ParsedObject {
 
 /// How long each instance of a component lasts, in seconds (RFC 5545 §3.6.1 defaults:
 /// a DATE start lasts a day, a DATE-TIME start an instant).
-fn duration_of(comp: &Comp, floating: &TimeZone) -> i64 {
+fn duration_of(comp: &Comp, zones: &Zones, floating: &TimeZone) -> i64 {
     if let Some(d) = comp.prop("DURATION").and_then(|d| parse_duration(&d.value)) {
         return d.max(0);
     }
     let start = comp.prop("DTSTART");
     let end = comp.prop("DTEND").or_else(|| comp.prop("DUE"));
     if let (Some(s), Some(e)) = (
-        start.and_then(|p| time::start_of(p, floating)),
-        end.and_then(|p| time::start_of(p, floating)),
+        start.and_then(|p| time::start_of(p, zones, floating)),
+        end.and_then(|p| time::start_of(p, zones, floating)),
     ) {
         return e.duration_since(s).as_secs().max(0);
     }
-    match start.map(|p| time::extents(p, floating)) {
+    match start.map(|p| time::extents(p, zones, floating)) {
         Some(e) if matches!(e.first(), Some(Extent::Interval(..))) => 86_400,
         _ => 0,
     }

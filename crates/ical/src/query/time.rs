@@ -3,15 +3,12 @@
 
 use jiff::Timestamp;
 use jiff::civil::{Date, DateTime};
-use jiff::tz::{TimeZone, TimeZoneDatabase};
-use std::sync::LazyLock;
+use jiff::tz::TimeZone;
 
 use super::parsed::Prop;
+use crate::recur::Zones;
 use crate::time_range::TimeRange;
 use crate::value::{parse_date, parse_date_time, parse_duration};
-
-/// The tzdb compiled into the binary, as the recurrence engine uses.
-static BUNDLED: LazyLock<TimeZoneDatabase> = LazyLock::new(TimeZoneDatabase::bundled);
 
 /// Where one value lies on the time line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,29 +32,24 @@ impl Extent {
     }
 }
 
-/// The zone of a TZID: an IANA name, as the engine reads it; `None` reads as floating.
-fn named_zone(tzid: &str) -> Option<TimeZone> {
-    let name = tzid.trim().trim_start_matches('/');
-    BUNDLED.get(name).ok()
-}
-
 /// A civil time in `tz`, gaps moved forward and folds taking the earlier instant
 /// (RFC 5545 §3.3.5, jiff's "compatible" rule).
 pub(crate) fn resolve(civil: DateTime, tz: &TimeZone) -> Option<Timestamp> {
     tz.to_ambiguous_timestamp(civil).compatible().ok()
 }
 
-/// The zone a property's DATE-TIME values are read in (UTC values ignore it).
-fn zone_of(prop: &Prop, floating: &TimeZone) -> TimeZone {
+/// The zone a property's DATE-TIME values are read in (UTC values ignore it): the
+/// resource's `zones` decide, so a TZID reads here as it does in the recurrence engine.
+fn zone_of(prop: &Prop, zones: &Zones, floating: &TimeZone) -> TimeZone {
     prop.param("TZID")
-        .and_then(named_zone)
+        .and_then(|tzid| zones.zone(tzid))
         .unwrap_or_else(|| floating.clone())
 }
 
 /// Whether the property's TZID (if any) names a zone we can read.
-pub(crate) fn zone_is_known(prop: &Prop) -> bool {
+pub(crate) fn zone_is_known(prop: &Prop, zones: &Zones) -> bool {
     prop.param("TZID")
-        .is_none_or(|tzid| named_zone(tzid).is_some())
+        .is_none_or(|tzid| zones.zone(tzid).is_some())
 }
 
 /// A DATE as the interval of that day in `tz`.
@@ -95,8 +87,8 @@ pub(crate) fn period(s: &str, tz: &TimeZone) -> Option<(Timestamp, Timestamp)> {
 
 /// Every time a DATE, DATE-TIME or PERIOD property holds (lists included); values that
 /// are none of these (a DURATION TRIGGER, text) give nothing.
-pub(crate) fn extents(prop: &Prop, floating: &TimeZone) -> Vec<Extent> {
-    let tz = zone_of(prop, floating);
+pub(crate) fn extents(prop: &Prop, zones: &Zones, floating: &TimeZone) -> Vec<Extent> {
+    let tz = zone_of(prop, zones, floating);
     let value_type = prop.param("VALUE").map(str::to_ascii_uppercase);
     prop.value
         .split(',')
@@ -113,8 +105,8 @@ pub(crate) fn extents(prop: &Prop, floating: &TimeZone) -> Vec<Extent> {
 }
 
 /// The first DATE or DATE-TIME of a property as an instant (a DATE at the start of its day).
-pub(crate) fn start_of(prop: &Prop, floating: &TimeZone) -> Option<Timestamp> {
-    extents(prop, floating).first().map(|e| match *e {
+pub(crate) fn start_of(prop: &Prop, zones: &Zones, floating: &TimeZone) -> Option<Timestamp> {
+    extents(prop, zones, floating).first().map(|e| match *e {
         Extent::Instant(t) | Extent::Interval(t, _) => t,
     })
 }
@@ -133,30 +125,54 @@ mod tests {
         p.comps[1].props[0].clone()
     }
 
+    /// A property's extents in a resource with no VTIMEZONE.
+    fn read(prop: &Prop, floating: &TimeZone) -> Vec<Extent> {
+        extents(prop, &Zones::default(), floating)
+    }
+
+    #[test]
+    fn tzids_resolve_as_the_engine_does() {
+        let src = "BEGIN:VCALENDAR\nBEGIN:VTIMEZONE\nTZID:Own\nBEGIN:STANDARD\n\
+DTSTART:19700101T000000\nTZOFFSETFROM:+0517\nTZOFFSETTO:+0517\nEND:STANDARD\n\
+END:VTIMEZONE\nBEGIN:VEVENT\nDTSTART;TZID=Own:20060102T100000\n\
+DUE;TZID=Eastern Standard Time:20060102T100000\nDTEND;TZID=Nowhere:20060102T100000\n\
+END:VEVENT\nEND:VCALENDAR";
+        let object = super::super::parsed::ParsedObject::parse(src.as_bytes()).unwrap();
+        let ev = &object.comps[object.top_level()[1]];
+        let zones = object.zones();
+        let at = |name: &str| {
+            let p = ev.prop(name).unwrap();
+            (zone_is_known(p, zones), start_of(p, zones, &TimeZone::UTC))
+        };
+        assert_eq!(at("DTSTART"), (true, Some(ts("2006-01-02T04:43:00Z"))));
+        assert_eq!(at("DUE"), (true, Some(ts("2006-01-02T15:00:00Z"))));
+        assert_eq!(at("DTEND"), (false, Some(ts("2006-01-02T10:00:00Z"))));
+    }
+
     #[test]
     fn values() {
         let utc = TimeZone::UTC;
         assert_eq!(
-            extents(&prop("DTSTAMP:20060206T001102Z"), &utc),
+            read(&prop("DTSTAMP:20060206T001102Z"), &utc),
             vec![Extent::Instant(ts("2006-02-06T00:11:02Z"))]
         );
         assert_eq!(
-            extents(&prop("DTSTART;TZID=US/Eastern:20060102T100000"), &utc),
+            read(&prop("DTSTART;TZID=US/Eastern:20060102T100000"), &utc),
             vec![Extent::Instant(ts("2006-01-02T15:00:00Z"))]
         );
         assert_eq!(
-            extents(&prop("DTSTART;TZID=Nowhere/Else:20060102T100000"), &utc),
+            read(&prop("DTSTART;TZID=Nowhere/Else:20060102T100000"), &utc),
             vec![Extent::Instant(ts("2006-01-02T10:00:00Z"))]
         );
         assert_eq!(
-            extents(&prop("DUE;VALUE=DATE:20060104"), &utc),
+            read(&prop("DUE;VALUE=DATE:20060104"), &utc),
             vec![Extent::Interval(
                 ts("2006-01-04T00:00:00Z"),
                 ts("2006-01-05T00:00:00Z")
             )]
         );
         assert_eq!(
-            extents(
+            read(
                 &prop("FREEBUSY:20060102T100000Z/PT2H,20060103T100000Z/20060103T110000Z"),
                 &utc
             ),
@@ -165,8 +181,8 @@ mod tests {
                 Extent::Interval(ts("2006-01-03T10:00:00Z"), ts("2006-01-03T11:00:00Z")),
             ]
         );
-        assert!(extents(&prop("TRIGGER:-PT10M"), &utc).is_empty());
-        assert!(extents(&prop("SUMMARY:hello"), &utc).is_empty());
+        assert!(read(&prop("TRIGGER:-PT10M"), &utc).is_empty());
+        assert!(read(&prop("SUMMARY:hello"), &utc).is_empty());
     }
 
     #[test]

@@ -28,6 +28,7 @@ mod windows;
 mod zone;
 
 pub use named::{zone_by_name, zone_of_calendar_timezone};
+pub(crate) use zone::Zones;
 
 use jiff::Timestamp;
 use jiff::tz::TimeZone;

@@ -303,12 +303,7 @@ pub(crate) fn read(bytes: &[u8]) -> Result<Resource, IngestError> {
 
 /// [`read`] from a tree already built (so a caller holding one parses once).
 pub(crate) fn read_tree(tree: &crate::tree::Tree<'_>) -> Result<Resource, IngestError> {
-    let mut zones = Zones::default();
-    for vtimezone in tree.top_level().filter(|c| c.is("VTIMEZONE")) {
-        if let Some((tzid, tz)) = super::vtimezone::zone_of(tree, vtimezone) {
-            zones.define(&tzid, tz);
-        }
-    }
+    let mut zones = Zones::of_tree(tree);
     let mut kind = None;
     let mut comps = Vec::new();
     for c in tree.top_level() {

@@ -8,6 +8,7 @@ use jiff::tz::{TimeZone, TimeZoneDatabase};
 use jiff::{Timestamp, ToSpan};
 
 use super::windows::iana_for_windows;
+use crate::tree::Tree;
 
 /// The tzdb compiled into the binary, so results do not depend on the host's zoneinfo.
 static BUNDLED: LazyLock<TimeZoneDatabase> = LazyLock::new(TimeZoneDatabase::bundled);
@@ -144,9 +145,30 @@ pub(crate) struct Zones {
 }
 
 impl Zones {
+    /// The zones a resource's own VTIMEZONEs define, each from its rules.
+    pub fn of_tree(tree: &Tree<'_>) -> Zones {
+        let mut zones = Zones::default();
+        for vtimezone in tree.top_level().filter(|c| c.is("VTIMEZONE")) {
+            if let Some((tzid, tz)) = super::vtimezone::zone_of(tree, vtimezone) {
+                zones.define(&tzid, tz);
+            }
+        }
+        zones
+    }
+
     /// Records a zone built from the resource's own VTIMEZONE.
     pub fn define(&mut self, tzid: &str, tz: TimeZone) {
         self.map.insert(tzid.to_owned(), Some(tz));
+    }
+
+    /// The zone a TZID names, by the same rules as [`Zones::frame`]; `None` reads as
+    /// floating. Takes `&self` for readers that share one `Zones`, so names outside the
+    /// resource's VTIMEZONEs are looked up again on each call rather than remembered.
+    pub fn zone(&self, tzid: &str) -> Option<TimeZone> {
+        match self.map.get(tzid) {
+            Some(known) => known.clone(),
+            None => named_zone(tzid),
+        }
     }
 
     /// The frame of a DATE-TIME with this TZID: the VTIMEZONE's rules, else the IANA or
