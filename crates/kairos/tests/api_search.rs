@@ -171,7 +171,7 @@ async fn objects_stored_before_the_index_are_indexed_by_maintenance() {
         .await
         .unwrap();
     for sql in [
-        "DELETE FROM search_terms",
+        "DELETE FROM search_words",
         "UPDATE object_extents SET horizon = 0",
     ] {
         sqlx::query(sql).execute(&mut conn).await.unwrap();

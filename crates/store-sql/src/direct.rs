@@ -16,6 +16,7 @@ use std::sync::{Arc, Mutex};
 
 use kairos_store::{StoreError, StoreResult};
 use rusqlite::{Connection, OpenFlags, ToSql};
+use tokio::sync::Semaphore;
 
 use crate::row::Row;
 
@@ -48,6 +49,9 @@ pub(crate) struct DirectReads {
     idle: Mutex<Vec<Connection>>,
     /// Set by [`DirectReads::close`]: no connection is opened or kept after it.
     closed: AtomicBool,
+    /// Many-row reads running at once. More than the cores only add connections (each
+    /// with its own page cache) and threads, not throughput.
+    blocking: Semaphore,
 }
 
 /// What a direct read gives: the answer, or `None` when it could not run (the database
@@ -61,6 +65,9 @@ impl DirectReads {
             path,
             idle: Mutex::new(Vec::new()),
             closed: AtomicBool::new(false),
+            blocking: Semaphore::new(
+                std::thread::available_parallelism().map_or(2, |n| n.get().max(2)),
+            ),
         })
     }
 
@@ -118,11 +125,14 @@ impl DirectReads {
         self: &Arc<Self>,
         read: impl FnOnce(&Connection) -> StoreResult<T> + Send + 'static,
     ) -> Attempt<T> {
+        let permit = self.blocking.acquire().await.ok()?;
         let me = Arc::clone(self);
-        tokio::task::spawn_blocking(move || me.run(read))
+        let answer = tokio::task::spawn_blocking(move || me.run(read))
             .await
             .ok()
-            .flatten()
+            .flatten();
+        drop(permit);
+        answer
     }
 }
 

@@ -2,11 +2,13 @@
 //! (`object_properties`). Both go with their owner by `ON DELETE CASCADE`.
 
 use kairos_store::{CollectionId, DeadProperty, ObjectId, PropOwner, StoreResult};
-use sqlx::any::AnyRow;
 use sqlx::{Any, AnyConnection, Executor};
 
+use crate::direct::Arg;
 use crate::error::db_err;
-use crate::row::{get, get_id, id_text};
+use crate::pool::Pools;
+use crate::read::pooled_all;
+use crate::row::{Row, RowRead, get, get_id, id_text};
 
 /// The statements for one owner kind (table names cannot be bound parameters).
 struct Statements {
@@ -56,7 +58,7 @@ fn target(owner: PropOwner) -> (&'static Statements, String) {
     }
 }
 
-fn from_row(row: &AnyRow) -> StoreResult<DeadProperty> {
+fn from_row(row: &impl RowRead) -> StoreResult<DeadProperty> {
     Ok(DeadProperty {
         namespace: get(row, "namespace")?,
         name: get(row, "name")?,
@@ -75,38 +77,38 @@ where
     E: Executor<'c, Database = Any>,
 {
     let (sql, id) = target(owner);
-    let rows = sqlx::query(sql.select)
-        .bind(id)
-        .fetch_all(ex)
-        .await
-        .map_err(db_err)?;
-    let mut out = rows.iter().map(from_row).collect::<StoreResult<Vec<_>>>()?;
+    let mut out = pooled_all(ex, sql.select, &[Arg::Text(id)], dead_row).await?;
     sort(&mut out);
     Ok(out)
 }
 
+/// [`list`] outside a transaction.
+pub(crate) async fn read_list(pools: &Pools, owner: PropOwner) -> StoreResult<Vec<DeadProperty>> {
+    let (sql, id) = target(owner);
+    let mut out = pools.few(sql.select, &[Arg::Text(id)], dead_row).await?;
+    sort(&mut out);
+    Ok(out)
+}
+
+fn dead_row(row: &Row<'_>) -> StoreResult<DeadProperty> {
+    from_row(row)
+}
+
 /// The dead properties of every member of a collection, in one query, ordered by
 /// (object id, namespace, name).
-pub(crate) async fn of_members<'c, E>(
-    ex: E,
+pub(crate) async fn of_members(
+    pools: &Pools,
     collection: CollectionId,
-) -> StoreResult<Vec<(ObjectId, DeadProperty)>>
-where
-    E: Executor<'c, Database = Any>,
-{
-    let rows = sqlx::query(
-        "SELECT p.object_id, p.namespace, p.name, p.xml FROM object_properties p \
-         JOIN objects o ON o.id = p.object_id WHERE o.collection_id = $1 \
-         ORDER BY p.object_id, p.namespace, p.name",
-    )
-    .bind(id_text(collection.0))
-    .fetch_all(ex)
-    .await
-    .map_err(db_err)?;
-    let mut out = rows
-        .iter()
-        .map(|row| Ok((ObjectId(get_id(row, "object_id")?), from_row(row)?)))
-        .collect::<StoreResult<Vec<_>>>()?;
+) -> StoreResult<Vec<(ObjectId, DeadProperty)>> {
+    // Usually no rows at all; few enough to read on this thread.
+    const SQL: &str = "SELECT p.object_id, p.namespace, p.name, p.xml FROM object_properties p \
+               JOIN objects o ON o.id = p.object_id WHERE o.collection_id = $1 \
+               ORDER BY p.object_id, p.namespace, p.name";
+    let mut out = pools
+        .few(SQL, &[Arg::Text(id_text(collection.0))], |row| {
+            Ok((ObjectId(get_id(row, "object_id")?), from_row(row)?))
+        })
+        .await?;
     out.sort_by(|(a, pa), (b, pb)| (a, &pa.namespace, &pa.name).cmp(&(b, &pb.namespace, &pb.name)));
     Ok(out)
 }

@@ -67,6 +67,22 @@ impl Pools {
         pooled_optional(&self.reader, sql, args, decode).await
     }
 
+    /// Every row of `sql`, for statements that return a handful: run directly on this
+    /// thread when it can be.
+    pub(crate) async fn few<T>(
+        &self,
+        sql: &'static str,
+        args: &[Arg],
+        decode: Decoder<T>,
+    ) -> StoreResult<Vec<T>> {
+        if let Some(d) = &self.direct
+            && let Some(answer) = d.run(|c| direct::all(c, sql, args, decode))
+        {
+            return answer;
+        }
+        pooled_all(&self.reader, sql, args, decode).await
+    }
+
     /// Every row of `sql`: run directly on a blocking thread when it can be.
     pub(crate) async fn all<T: Send + 'static>(
         &self,

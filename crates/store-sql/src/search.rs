@@ -1,42 +1,59 @@
-//! The `search_terms` table: written with the object, read by text search.
+//! The `search_words` table: written with the object, read by text search.
+//!
+//! Each distinct word of an object is one row, as UTF-8 bytes; a query word is a range
+//! scan `[word, word ‖ 0xFF)` over them (no valid UTF-8 contains the byte 0xFF, and bytes
+//! compare bytewise on both engines whatever the collation).
 
 use kairos_store::{CollectionId, ObjectId, ObjectMeta, StoreResult};
 use sqlx::{Any, AnyConnection, Executor};
 
 use crate::error::db_err;
 use crate::objects::{meta_from_row, prefixed_meta_columns};
-use crate::row::id_text;
+use crate::row::{id_text, placeholders};
 
-/// Rows per multi-row INSERT (three parameters each).
-const INSERT_BATCH: usize = 500;
+/// Most rows per multi-row INSERT (three parameters each).
+const INSERT_BATCH: usize = 256;
 
-/// Replaces the object's search terms.
+/// Replaces the object's indexed words.
 pub(crate) async fn write(
     conn: &mut AnyConnection,
     object: ObjectId,
     collection: CollectionId,
-    terms: &[String],
+    words: &[String],
 ) -> StoreResult<()> {
     let id = id_text(object.0);
-    sqlx::query("DELETE FROM search_terms WHERE object_id = $1")
+    sqlx::query("DELETE FROM search_words WHERE object_id = $1")
         .bind(id.as_str())
         .execute(&mut *conn)
         .await
         .map_err(db_err)?;
     let coll = id_text(collection.0);
-    for batch in terms.chunks(INSERT_BATCH) {
+    for batch in words.chunks(INSERT_BATCH) {
+        let Some(last) = batch.last() else { continue };
+        // Padded to a power of two by repeating the last word (the repeats are skipped
+        // as conflicts), so a handful of statement texts serve every object and stay in
+        // the connection's prepared-statement cache.
+        let rows = batch.len().next_power_of_two().min(INSERT_BATCH);
         let mut sql =
-            String::from("INSERT INTO search_terms (collection_id, term, object_id) VALUES ");
-        for i in 0..batch.len() {
-            let p = i * 3;
+            String::from("INSERT INTO search_words (collection_id, word, object_id) VALUES ");
+        for i in 0..rows {
             if i > 0 {
                 sql.push_str(", ");
             }
-            sql.push_str(&format!("(${}, ${}, ${})", p + 1, p + 2, p + 3));
+            sql.push('(');
+            sql.push_str(&placeholders(i * 3 + 1, 3));
+            sql.push(')');
         }
+        sql.push_str(" ON CONFLICT DO NOTHING");
         let mut q = sqlx::query(&sql);
-        for term in batch {
-            q = q.bind(coll.as_str()).bind(term.as_str()).bind(id.as_str());
+        for word in batch
+            .iter()
+            .chain(std::iter::repeat_n(last, rows - batch.len()))
+        {
+            q = q
+                .bind(coll.as_str())
+                .bind(word.as_bytes())
+                .bind(id.as_str());
         }
         q.execute(&mut *conn).await.map_err(db_err)?;
     }
@@ -49,7 +66,7 @@ pub(crate) async fn move_to(
     object: ObjectId,
     collection: CollectionId,
 ) -> StoreResult<()> {
-    sqlx::query("UPDATE search_terms SET collection_id = $1 WHERE object_id = $2")
+    sqlx::query("UPDATE search_words SET collection_id = $1 WHERE object_id = $2")
         .bind(id_text(collection.0))
         .bind(id_text(object.0))
         .execute(conn)
@@ -58,35 +75,44 @@ pub(crate) async fn move_to(
     Ok(())
 }
 
-/// Members of `collection` indexed under every one of `terms`, by name, at most `limit`.
+/// Members of `collection` with, for every one of `prefixes`, an indexed word starting
+/// with it; by name, at most `limit`.
 pub(crate) async fn find<'c, E>(
     ex: E,
     collection: CollectionId,
-    terms: &[String],
+    prefixes: &[String],
     limit: u32,
 ) -> StoreResult<Vec<ObjectMeta>>
 where
     E: Executor<'c, Database = Any>,
 {
-    if terms.is_empty() {
+    if prefixes.is_empty() {
         return Ok(Vec::new());
     }
-    let list: Vec<String> = (0..terms.len()).map(|i| format!("${}", i + 3)).collect();
+    let ranges: Vec<String> = (0..prefixes.len())
+        .map(|i| {
+            format!(
+                "SELECT object_id FROM search_words WHERE collection_id = $1 \
+                 AND word >= ${} AND word < ${}",
+                2 * i + 2,
+                2 * i + 3
+            )
+        })
+        .collect();
     let sql = format!(
         concat!(
             "SELECT ",
             prefixed_meta_columns!(),
-            " FROM objects o WHERE o.id IN (SELECT object_id FROM search_terms \
-             WHERE collection_id = $1 AND term IN ({}) GROUP BY object_id \
-             HAVING COUNT(*) = $2) ORDER BY o.name LIMIT {}"
+            " FROM objects o WHERE o.id IN ({}) ORDER BY o.name LIMIT {}"
         ),
-        list.join(", "),
+        ranges.join(" INTERSECT "),
         limit
     );
-    let count = i64::try_from(terms.len()).unwrap_or(i64::MAX);
-    let mut q = sqlx::query(&sql).bind(id_text(collection.0)).bind(count);
-    for t in terms {
-        q = q.bind(t.as_str());
+    let mut q = sqlx::query(&sql).bind(id_text(collection.0));
+    for p in prefixes {
+        let mut past = p.as_bytes().to_vec();
+        past.push(0xff);
+        q = q.bind(p.as_bytes().to_vec()).bind(past);
     }
     let rows = q.fetch_all(ex).await.map_err(db_err)?;
     let mut out = rows

@@ -4,14 +4,15 @@ use kairos_store::{
     CollectionId, IncomingShare, Share, ShareAccess, ShareAction, ShareLogEntry, StoreResult,
     Timestamp, UserId,
 };
-use sqlx::any::AnyRow;
 use sqlx::{Any, AnyConnection, Executor};
 
 use crate::collections::{ALIASED, aliased_columns, from_row_named};
+use crate::direct::Arg;
 use crate::error::{corrupt, db_err};
-use crate::row::{get, get_id, id_text};
+use crate::pool::Pools;
+use crate::row::{RowRead, get, get_id, id_text};
 
-fn access_of(row: &AnyRow, column: &str) -> StoreResult<ShareAccess> {
+fn access_of(row: &impl RowRead, column: &str) -> StoreResult<ShareAccess> {
     let code: i16 = get(row, column)?;
     ShareAccess::from_code(code).ok_or_else(|| corrupt(format!("share access {code}")))
 }
@@ -52,32 +53,24 @@ where
 }
 
 /// The calendars shared with a user, with their owners' names.
-pub(crate) async fn shared_with<'c, E>(ex: E, sharee: UserId) -> StoreResult<Vec<IncomingShare>>
-where
-    E: Executor<'c, Database = Any>,
-{
-    let sql = concat!(
+pub(crate) async fn shared_with(pools: &Pools, sharee: UserId) -> StoreResult<Vec<IncomingShare>> {
+    // Read by every principal PROPFIND (the calendar-home-set names shared homes).
+    const SQL: &str = concat!(
         "SELECT ",
         aliased_columns!(),
         ", s.access, u.name AS owner_name FROM shares s \
          JOIN collections c ON c.id = s.collection_id JOIN users u ON u.id = c.owner_id \
          WHERE s.sharee_id = $1"
     );
-    let rows = sqlx::query(sql)
-        .bind(id_text(sharee.0))
-        .fetch_all(ex)
-        .await
-        .map_err(db_err)?;
-    let mut out = rows
-        .iter()
-        .map(|row| {
+    let mut out = pools
+        .few(SQL, &[Arg::Text(id_text(sharee.0))], |row| {
             Ok(IncomingShare {
                 collection: from_row_named(row, &ALIASED)?,
                 owner_name: get(row, "owner_name")?,
                 access: access_of(row, "access")?,
             })
         })
-        .collect::<StoreResult<Vec<_>>>()?;
+        .await?;
     out.sort_by(|a, b| {
         (a.owner_name.as_str(), a.collection.path.as_str())
             .cmp(&(b.owner_name.as_str(), b.collection.path.as_str()))

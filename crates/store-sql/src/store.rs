@@ -186,14 +186,14 @@ impl Store for SqlStore {
     }
 
     async fn dead_properties(&self, owner: PropOwner) -> StoreResult<Vec<DeadProperty>> {
-        properties::list(&self.pools.reader, owner).await
+        properties::read_list(&self.pools, owner).await
     }
 
     async fn member_dead_properties(
         &self,
         collection: CollectionId,
     ) -> StoreResult<Vec<(ObjectId, DeadProperty)>> {
-        properties::of_members(&self.pools.reader, collection).await
+        properties::of_members(&self.pools, collection).await
     }
 
     async fn credential_by_hash(&self, hash: &str) -> StoreResult<Option<Credential>> {
@@ -234,7 +234,7 @@ impl Store for SqlStore {
     }
 
     async fn shared_with(&self, sharee: UserId) -> StoreResult<Vec<IncomingShare>> {
-        shares::shared_with(&self.pools.reader, sharee).await
+        shares::shared_with(&self.pools, sharee).await
     }
 
     async fn shares_between(

@@ -140,8 +140,8 @@ pub trait Store: Send + Sync + 'static {
     async fn touch_credential(&self, id: CredentialId, now: Timestamp) -> StoreResult<()>;
     /// The session whose secret hashes to `hash`.
     async fn session_by_hash(&self, hash: &str) -> StoreResult<Option<Session>>;
-    /// Members of a calendar indexed under every one of `terms` (text search), by name,
-    /// at most `limit`.
+    /// Members of a calendar with, for every one of `terms`, an indexed search term
+    /// starting with it (text search), by name, at most `limit`.
     async fn search_objects(
         &self,
         collection: CollectionId,
