@@ -52,6 +52,18 @@ where
 }
 
 impl Pools {
+    /// `direct` on this thread when the direct path can answer, else `pooled`.
+    async fn inline<T>(
+        &self,
+        direct: impl FnOnce(&rusqlite::Connection) -> StoreResult<T>,
+        pooled: impl Future<Output = StoreResult<T>>,
+    ) -> StoreResult<T> {
+        if let Some(answer) = self.direct.as_ref().and_then(|d| d.run(direct)) {
+            return answer;
+        }
+        pooled.await
+    }
+
     /// The first row of `sql`: a point read, run directly on this thread when it can be.
     pub(crate) async fn optional<T>(
         &self,
@@ -59,12 +71,11 @@ impl Pools {
         args: &[Arg],
         decode: Decoder<T>,
     ) -> StoreResult<Option<T>> {
-        if let Some(d) = &self.direct
-            && let Some(answer) = d.run(|c| direct::optional(c, sql, args, decode))
-        {
-            return answer;
-        }
-        pooled_optional(&self.reader, sql, args, decode).await
+        self.inline(
+            |c| direct::optional(c, sql, args, decode),
+            pooled_optional(&self.reader, sql, args, decode),
+        )
+        .await
     }
 
     /// Every row of `sql`, for statements that return a handful: run directly on this
@@ -75,12 +86,11 @@ impl Pools {
         args: &[Arg],
         decode: Decoder<T>,
     ) -> StoreResult<Vec<T>> {
-        if let Some(d) = &self.direct
-            && let Some(answer) = d.run(|c| direct::all(c, sql, args, decode))
-        {
-            return answer;
-        }
-        pooled_all(&self.reader, sql, args, decode).await
+        self.inline(
+            |c| direct::all(c, sql, args, decode),
+            pooled_all(&self.reader, sql, args, decode),
+        )
+        .await
     }
 
     /// Every row of `sql`: run directly on a blocking thread when it can be.
