@@ -46,6 +46,7 @@ for (const [label, viewport] of [["desktop", { width: 1400, height: 900 }], ["ph
     await check("editor");
     await page.keyboard.press("Escape");
     await page.waitForSelector("#editor", { state: "hidden" });
+    await page.waitForFunction(() => !document.activeElement?.closest("dialog[open]"));
     await page.keyboard.press("/");
     await page.fill("#search-q", "Meeting 12");
     await page.waitForSelector("#search-results li");

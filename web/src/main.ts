@@ -79,7 +79,7 @@ function shortcuts(): void {
       return;
     }
     const t = ev.target as HTMLElement;
-    if (ev.ctrlKey || ev.metaKey || ev.altKey || t.closest("input, textarea, select, dialog, [contenteditable]")) return;
+    if (ev.ctrlKey || ev.metaKey || ev.altKey || t.closest("input, textarea, select, dialog[open], [contenteditable]")) return;
     const onCalendar = !document.body.classList.contains("on-settings");
     const views: Record<string, string> = { d: "timeGridDay", w: "timeGridWeek", m: "dayGridMonth", a: "agenda" };
     if (ev.key === "?") openDialog($("help") as HTMLDialogElement);
