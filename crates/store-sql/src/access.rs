@@ -3,11 +3,11 @@
 use kairos_store::{
     Credential, CredentialId, CredentialKind, Scope, Session, StoreResult, Timestamp, UserId,
 };
-use sqlx::any::AnyRow;
-use sqlx::{Any, AnyConnection, Executor};
+use sqlx::{Any, Executor};
 
+use crate::conn::{Conn, query};
 use crate::error::{corrupt, db_err};
-use crate::row::{get, get_id, get_opt_id, id_text};
+use crate::row::{RowRead, get, get_id, get_opt_id, id_text};
 
 /// The columns [`credential_from_row`] reads.
 macro_rules! credential_columns {
@@ -17,7 +17,7 @@ macro_rules! credential_columns {
     };
 }
 
-fn credential_from_row(row: &AnyRow) -> StoreResult<Credential> {
+fn credential_from_row(row: &impl RowRead) -> StoreResult<Credential> {
     let kind: i16 = get(row, "kind")?;
     let scope: i16 = get(row, "scope")?;
     Ok(Credential {
@@ -90,8 +90,8 @@ where
 }
 
 /// Inserts a credential.
-pub(crate) async fn insert_credential(conn: &mut AnyConnection, c: &Credential) -> StoreResult<()> {
-    sqlx::query(concat!(
+pub(crate) async fn insert_credential(conn: &mut Conn<'_>, c: &Credential) -> StoreResult<()> {
+    query(concat!(
         "INSERT INTO credentials (",
         credential_columns!(),
         ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
@@ -107,24 +107,22 @@ pub(crate) async fn insert_credential(conn: &mut AnyConnection, c: &Credential) 
     .bind(c.expires_at)
     .bind(c.last_used_at)
     .execute(conn)
-    .await
-    .map_err(db_err)?;
+    .await?;
     Ok(())
 }
 
 /// Deletes one of a user's credentials.
 pub(crate) async fn delete_credential(
-    conn: &mut AnyConnection,
+    conn: &mut Conn<'_>,
     user: UserId,
     id: CredentialId,
 ) -> StoreResult<bool> {
-    let done = sqlx::query("DELETE FROM credentials WHERE id = $1 AND user_id = $2")
+    let done = query("DELETE FROM credentials WHERE id = $1 AND user_id = $2")
         .bind(id_text(id.0))
         .bind(id_text(user.0))
         .execute(conn)
-        .await
-        .map_err(db_err)?;
-    Ok(done.rows_affected() > 0)
+        .await?;
+    Ok(done > 0)
 }
 
 /// The session with this secret hash.
@@ -152,32 +150,26 @@ where
 }
 
 /// Inserts a session.
-pub(crate) async fn insert_session(conn: &mut AnyConnection, s: &Session) -> StoreResult<()> {
-    sqlx::query(
+pub(crate) async fn insert_session(conn: &mut Conn<'_>, s: &Session) -> StoreResult<()> {
+    query(
         "INSERT INTO sessions (secret_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
     )
     .bind(s.secret_hash.as_str())
     .bind(id_text(s.user_id.0))
     .bind(s.created_at)
     .bind(s.expires_at)
-    .execute(conn)
-    .await
-    .map_err(db_err)?;
+    .execute(conn).await?;
     Ok(())
 }
 
 /// Runs a DELETE with one text parameter and counts the rows it removed.
-async fn delete_where(conn: &mut AnyConnection, sql: &str, arg: String) -> StoreResult<u64> {
-    let done = sqlx::query(sql)
-        .bind(arg)
-        .execute(conn)
-        .await
-        .map_err(db_err)?;
-    Ok(done.rows_affected())
+async fn delete_where(conn: &mut Conn<'_>, sql: &str, arg: String) -> StoreResult<u64> {
+    let done = query(sql).bind(arg).execute(conn).await?;
+    Ok(done)
 }
 
 /// Ends one session.
-pub(crate) async fn delete_session(conn: &mut AnyConnection, hash: &str) -> StoreResult<bool> {
+pub(crate) async fn delete_session(conn: &mut Conn<'_>, hash: &str) -> StoreResult<bool> {
     let n = delete_where(
         conn,
         "DELETE FROM sessions WHERE secret_hash = $1",
@@ -187,7 +179,7 @@ pub(crate) async fn delete_session(conn: &mut AnyConnection, hash: &str) -> Stor
 }
 
 /// Ends every session of a user.
-pub(crate) async fn delete_sessions_of(conn: &mut AnyConnection, user: UserId) -> StoreResult<u64> {
+pub(crate) async fn delete_sessions_of(conn: &mut Conn<'_>, user: UserId) -> StoreResult<u64> {
     delete_where(
         conn,
         "DELETE FROM sessions WHERE user_id = $1",
@@ -197,11 +189,10 @@ pub(crate) async fn delete_sessions_of(conn: &mut AnyConnection, user: UserId) -
 }
 
 /// Forgets ended sessions.
-pub(crate) async fn prune_sessions(conn: &mut AnyConnection, now: Timestamp) -> StoreResult<u64> {
-    let done = sqlx::query("DELETE FROM sessions WHERE expires_at < $1")
+pub(crate) async fn prune_sessions(conn: &mut Conn<'_>, now: Timestamp) -> StoreResult<u64> {
+    let done = query("DELETE FROM sessions WHERE expires_at < $1")
         .bind(now)
         .execute(conn)
-        .await
-        .map_err(db_err)?;
-    Ok(done.rows_affected())
+        .await?;
+    Ok(done)
 }

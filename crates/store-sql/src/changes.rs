@@ -1,8 +1,9 @@
 //! The `changes` table: the per-collection change log behind sync-collection.
 
 use kairos_store::{CollectionId, FetchedObject, MemberChange, StoreResult, Timestamp};
-use sqlx::{Any, AnyConnection, Executor};
+use sqlx::{Any, Executor};
 
+use crate::conn::{Conn, query};
 use crate::error::db_err;
 use crate::objects::meta_from_row;
 use crate::row::{get, id_text};
@@ -13,14 +14,14 @@ use crate::row::{get, id_text};
 /// sequence can never hide a newer change from sync clients; an equal sequence (several
 /// changes to one member in one transaction) lets the last call win.
 pub(crate) async fn record(
-    conn: &mut AnyConnection,
+    conn: &mut Conn<'_>,
     collection: CollectionId,
     name: &str,
     seq: i64,
     deleted: bool,
     now: Timestamp,
 ) -> StoreResult<()> {
-    sqlx::query(
+    query(
         "INSERT INTO changes (collection_id, name, seq, deleted, changed_at) \
          VALUES ($1, $2, $3, $4, $5) \
          ON CONFLICT (collection_id, name) DO UPDATE \
@@ -33,8 +34,7 @@ pub(crate) async fn record(
     .bind(i16::from(deleted))
     .bind(now)
     .execute(conn)
-    .await
-    .map_err(db_err)?;
+    .await?;
     Ok(())
 }
 
@@ -118,10 +118,10 @@ where
 /// `min_sync_seq` to the newest dropped sequence, so tokens that would need them are
 /// refused instead of silently missing deletions. Returns how many were dropped.
 pub(crate) async fn prune_tombstones(
-    conn: &mut AnyConnection,
+    conn: &mut Conn<'_>,
     older_than: Timestamp,
 ) -> StoreResult<u64> {
-    sqlx::query(
+    query(
         "UPDATE collections SET min_sync_seq = ( \
              SELECT MAX(c.seq) FROM changes c \
              WHERE c.collection_id = collections.id AND c.deleted = 1 AND c.changed_at < $1) \
@@ -130,13 +130,11 @@ pub(crate) async fn prune_tombstones(
              AND c.seq > collections.min_sync_seq)",
     )
     .bind(older_than)
-    .execute(&mut *conn)
-    .await
-    .map_err(db_err)?;
-    let done = sqlx::query("DELETE FROM changes WHERE deleted = 1 AND changed_at < $1")
+    .execute(conn)
+    .await?;
+    let done = query("DELETE FROM changes WHERE deleted = 1 AND changed_at < $1")
         .bind(older_than)
         .execute(conn)
-        .await
-        .map_err(db_err)?;
-    Ok(done.rows_affected())
+        .await?;
+    Ok(done)
 }

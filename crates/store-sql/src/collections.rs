@@ -9,13 +9,12 @@ use kairos_store::{
     Collection, CollectionId, CollectionKind, CollectionProps, ComponentSet, StoreError,
     StoreResult, Timestamp, UserId,
 };
-use sqlx::any::AnyRow;
-use sqlx::{Any, AnyConnection, Executor};
+use sqlx::{Any, Executor};
 
+use crate::conn::{Conn, query};
 use crate::direct::Arg;
 use crate::error::{corrupt, db_err, missing};
 use crate::pool::Pools;
-use crate::read::pooled_optional;
 use crate::row::{Row, RowRead, get, get_id, get_opt_id, id_text, sql_len};
 
 /// The columns [`from_row`] reads.
@@ -74,7 +73,7 @@ macro_rules! aliased_columns {
 }
 pub(crate) use aliased_columns;
 
-fn from_row(row: &AnyRow) -> StoreResult<Collection> {
+fn from_row(row: &impl RowRead) -> StoreResult<Collection> {
     from_row_named(row, &PLAIN)
 }
 
@@ -104,7 +103,7 @@ pub(crate) fn from_row_named(row: &impl RowRead, n: &Columns) -> StoreResult<Col
     })
 }
 
-fn from_rows(rows: &[AnyRow]) -> StoreResult<Vec<Collection>> {
+fn from_rows(rows: &[impl RowRead]) -> StoreResult<Vec<Collection>> {
     let mut out = rows.iter().map(from_row).collect::<StoreResult<Vec<_>>>()?;
     // Byte order whatever the database collation; a parent's path is a prefix of its
     // children's, so parents come first.
@@ -122,15 +121,13 @@ fn subtree_prefix(path: &str) -> String {
 }
 
 /// A collection by owner and path.
-pub(crate) async fn by_path<'c, E>(
-    ex: E,
+pub(crate) async fn by_path(
+    conn: &mut Conn<'_>,
     owner: UserId,
     path: &str,
-) -> StoreResult<Option<Collection>>
-where
-    E: Executor<'c, Database = Any>,
-{
-    pooled_optional(ex, BY_PATH, &by_path_args(owner, path), plain_row).await
+) -> StoreResult<Option<Collection>> {
+    conn.optional(BY_PATH, &by_path_args(owner, path), plain_row)
+        .await
 }
 
 /// [`by_path`] outside a transaction.
@@ -191,10 +188,11 @@ where
 }
 
 /// The collection at `path` and everything below it, parents before children.
-pub(crate) async fn tree<'c, E>(ex: E, owner: UserId, path: &str) -> StoreResult<Vec<Collection>>
-where
-    E: Executor<'c, Database = Any>,
-{
+pub(crate) async fn tree(
+    conn: &mut Conn<'_>,
+    owner: UserId,
+    path: &str,
+) -> StoreResult<Vec<Collection>> {
     let sql = concat!(
         "SELECT ",
         columns!(),
@@ -202,26 +200,25 @@ where
          ORDER BY path"
     );
     let prefix = subtree_prefix(path);
-    let rows = sqlx::query(sql)
+    let rows = query(sql)
         .bind(id_text(owner.0))
         .bind(path)
         .bind(sql_len(&prefix))
         .bind(prefix.as_str())
-        .fetch_all(ex)
-        .await
-        .map_err(db_err)?;
+        .fetch_all(conn)
+        .await?;
     from_rows(&rows)
 }
 
 /// Inserts a collection; a taken (owner, path) is reported as a conflict.
-pub(crate) async fn insert(conn: &mut AnyConnection, c: &Collection) -> StoreResult<()> {
+pub(crate) async fn insert(conn: &mut Conn<'_>, c: &Collection) -> StoreResult<()> {
     let sql = concat!(
         "INSERT INTO collections (",
         columns!(),
         ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)"
     );
     let p = &c.props;
-    sqlx::query(sql)
+    query(sql)
         .bind(id_text(c.id.0))
         .bind(id_text(c.owner_id.0))
         .bind(c.parent_id.map(|p| id_text(p.0)))
@@ -238,18 +235,17 @@ pub(crate) async fn insert(conn: &mut AnyConnection, c: &Collection) -> StoreRes
         .bind(p.timezone.as_deref())
         .bind(p.components.bits())
         .execute(conn)
-        .await
-        .map_err(db_err)?;
+        .await?;
     Ok(())
 }
 
 /// Replaces the descriptive properties.
 pub(crate) async fn update_props(
-    conn: &mut AnyConnection,
+    conn: &mut Conn<'_>,
     id: CollectionId,
     p: &CollectionProps,
 ) -> StoreResult<()> {
-    let done = sqlx::query(
+    let done = query(
         "UPDATE collections SET displayname = $2, description = $3, color = $4, \
          sort_order = $5, timezone = $6, components = $7 WHERE id = $1",
     )
@@ -261,9 +257,8 @@ pub(crate) async fn update_props(
     .bind(p.timezone.as_deref())
     .bind(p.components.bits())
     .execute(conn)
-    .await
-    .map_err(db_err)?;
-    if done.rows_affected() == 0 {
+    .await?;
+    if done == 0 {
         return Err(missing(format!("collection {id}")));
     }
     Ok(())
@@ -273,18 +268,16 @@ pub(crate) async fn update_props(
 /// (concurrent writers to the same collection wait here) and the database write lock on
 /// SQLite (already held: write transactions begin IMMEDIATE).
 pub(crate) async fn bump_seq(
-    conn: &mut AnyConnection,
+    conn: &mut Conn<'_>,
     id: CollectionId,
     now: Timestamp,
 ) -> StoreResult<i64> {
-    let row = sqlx::query(
-        "UPDATE collections SET seq = seq + 1, modified_at = $2 WHERE id = $1 RETURNING seq",
-    )
-    .bind(id_text(id.0))
-    .bind(now)
-    .fetch_optional(conn)
-    .await
-    .map_err(db_err)?;
+    let row =
+        query("UPDATE collections SET seq = seq + 1, modified_at = $2 WHERE id = $1 RETURNING seq")
+            .bind(id_text(id.0))
+            .bind(now)
+            .fetch_optional(conn)
+            .await?;
     match row {
         Some(row) => get(&row, "seq"),
         None => Err(missing(format!("collection {id}"))),
@@ -294,31 +287,26 @@ pub(crate) async fn bump_seq(
 /// Sets the sequence and `modified_at` of a collection this transaction already holds
 /// locked (write-back of in-memory bumps; see `tx`). A row deleted meanwhile is skipped.
 pub(crate) async fn set_seq(
-    conn: &mut AnyConnection,
+    conn: &mut Conn<'_>,
     id: CollectionId,
     seq: i64,
     now: Timestamp,
 ) -> StoreResult<()> {
-    sqlx::query("UPDATE collections SET seq = $2, modified_at = $3 WHERE id = $1")
+    query("UPDATE collections SET seq = $2, modified_at = $3 WHERE id = $1")
         .bind(id_text(id.0))
         .bind(seq)
         .bind(now)
         .execute(conn)
-        .await
-        .map_err(db_err)?;
+        .await?;
     Ok(())
 }
 
 /// Owner and path of a collection, if it exists.
-async fn locate(
-    conn: &mut AnyConnection,
-    id: CollectionId,
-) -> StoreResult<Option<(String, String)>> {
-    let row = sqlx::query("SELECT owner_id, path FROM collections WHERE id = $1")
+async fn locate(conn: &mut Conn<'_>, id: CollectionId) -> StoreResult<Option<(String, String)>> {
+    let row = query("SELECT owner_id, path FROM collections WHERE id = $1")
         .bind(id_text(id.0))
         .fetch_optional(conn)
-        .await
-        .map_err(db_err)?;
+        .await?;
     row.map(|r| Ok((get(&r, "owner_id")?, get(&r, "path")?)))
         .transpose()
 }
@@ -327,28 +315,25 @@ async fn locate(
 /// statement, any depth) rather than through a chain of `parent_id` cascades. Members,
 /// change log and dead properties go with their collection by `ON DELETE CASCADE`.
 /// Deleting a collection that no longer exists is a no-op.
-pub(crate) async fn delete_tree(conn: &mut AnyConnection, id: CollectionId) -> StoreResult<()> {
+pub(crate) async fn delete_tree(conn: &mut Conn<'_>, id: CollectionId) -> StoreResult<()> {
     let Some((owner, path)) = locate(conn, id).await? else {
         return Ok(());
     };
     let prefix = subtree_prefix(&path);
-    sqlx::query(
-        "DELETE FROM collections WHERE owner_id = $1 AND (id = $2 OR substr(path, 1, $3) = $4)",
-    )
-    .bind(owner.as_str())
-    .bind(id_text(id.0))
-    .bind(sql_len(&prefix))
-    .bind(prefix.as_str())
-    .execute(conn)
-    .await
-    .map_err(db_err)?;
+    query("DELETE FROM collections WHERE owner_id = $1 AND (id = $2 OR substr(path, 1, $3) = $4)")
+        .bind(owner.as_str())
+        .bind(id_text(id.0))
+        .bind(sql_len(&prefix))
+        .bind(prefix.as_str())
+        .execute(conn)
+        .await?;
     Ok(())
 }
 
 /// Moves a collection below `new_parent` as `new_path`, rewriting the path (and, when the
 /// new parent belongs to someone else, the owner) of every collection below it.
 pub(crate) async fn move_to(
-    conn: &mut AnyConnection,
+    conn: &mut Conn<'_>,
     id: CollectionId,
     new_parent: CollectionId,
     new_path: &str,
@@ -380,19 +365,18 @@ pub(crate) async fn move_to(
     // The root first: if `new_path` is taken this fails before anything changed, so a
     // caller that goes on after the conflict (possible on SQLite, where a failed
     // statement does not abort the transaction) is not left with half a move.
-    sqlx::query("UPDATE collections SET owner_id = $1, parent_id = $2, path = $3 WHERE id = $4")
+    query("UPDATE collections SET owner_id = $1, parent_id = $2, path = $3 WHERE id = $4")
         .bind(new_owner.as_str())
         .bind(id_text(new_parent.0))
         .bind(new_path)
         .bind(id_text(id.0))
-        .execute(&mut *conn)
-        .await
-        .map_err(db_err)?;
+        .execute(conn)
+        .await?;
 
     // Then the descendants: `new_path || substr(path, n + 1)` keeps the `/rest` after the
     // old prefix. No new path can collide: each lies below `new_path`, which was free
     // and is not below the old path.
-    sqlx::query(
+    query(
         "UPDATE collections SET owner_id = $1, path = $2 || substr(path, $3) \
          WHERE owner_id = $4 AND substr(path, 1, $5) = $6",
     )
@@ -402,9 +386,8 @@ pub(crate) async fn move_to(
     .bind(owner.as_str())
     .bind(sql_len(&prefix))
     .bind(prefix.as_str())
-    .execute(&mut *conn)
-    .await
-    .map_err(db_err)?;
+    .execute(conn)
+    .await?;
 
     Ok(())
 }

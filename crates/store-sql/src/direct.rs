@@ -24,13 +24,95 @@ use crate::row::Row;
 /// and closed again when this many already wait.
 const MAX_IDLE: usize = 8;
 
-/// A bound parameter of a direct read.
+/// A bound parameter, for either driver.
 #[derive(Clone, Debug)]
 pub(crate) enum Arg {
     /// TEXT.
     Text(String),
-    /// INTEGER.
+    /// BIGINT.
     Int(i64),
+    /// INTEGER (PostgreSQL picks functions such as `substr` by this width).
+    Int32(i32),
+    /// SMALLINT.
+    Small(i16),
+    /// BYTEA / BLOB.
+    Blob(Vec<u8>),
+    /// NULL of a column type (PostgreSQL needs the type of a parameter).
+    Null(NullOf),
+}
+
+/// The declared type of a NULL parameter.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum NullOf {
+    Text,
+    Int,
+    Small,
+}
+
+impl From<&str> for Arg {
+    fn from(v: &str) -> Arg {
+        Arg::Text(v.to_owned())
+    }
+}
+
+impl From<&String> for Arg {
+    fn from(v: &String) -> Arg {
+        Arg::Text(v.clone())
+    }
+}
+
+impl From<String> for Arg {
+    fn from(v: String) -> Arg {
+        Arg::Text(v)
+    }
+}
+
+impl From<i64> for Arg {
+    fn from(v: i64) -> Arg {
+        Arg::Int(v)
+    }
+}
+
+impl From<i32> for Arg {
+    fn from(v: i32) -> Arg {
+        Arg::Int32(v)
+    }
+}
+
+impl From<i16> for Arg {
+    fn from(v: i16) -> Arg {
+        Arg::Small(v)
+    }
+}
+
+impl From<&[u8]> for Arg {
+    fn from(v: &[u8]) -> Arg {
+        Arg::Blob(v.to_vec())
+    }
+}
+
+impl From<Option<&str>> for Arg {
+    fn from(v: Option<&str>) -> Arg {
+        v.map_or(Arg::Null(NullOf::Text), Arg::from)
+    }
+}
+
+impl From<Option<String>> for Arg {
+    fn from(v: Option<String>) -> Arg {
+        v.map_or(Arg::Null(NullOf::Text), Arg::Text)
+    }
+}
+
+impl From<Option<i64>> for Arg {
+    fn from(v: Option<i64>) -> Arg {
+        v.map_or(Arg::Null(NullOf::Int), Arg::Int)
+    }
+}
+
+impl From<Option<i16>> for Arg {
+    fn from(v: Option<i16>) -> Arg {
+        v.map_or(Arg::Null(NullOf::Small), Arg::Small)
+    }
 }
 
 impl ToSql for Arg {
@@ -38,6 +120,12 @@ impl ToSql for Arg {
         match self {
             Arg::Text(s) => s.to_sql(),
             Arg::Int(i) => i.to_sql(),
+            Arg::Int32(i) => i.to_sql(),
+            Arg::Small(i) => i.to_sql(),
+            Arg::Blob(b) => b.to_sql(),
+            Arg::Null(_) => Ok(rusqlite::types::ToSqlOutput::Owned(
+                rusqlite::types::Value::Null,
+            )),
         }
     }
 }
@@ -140,7 +228,7 @@ impl DirectReads {
 ///
 /// By name, not by position: SQLite numbers `$N` parameters in order of first appearance
 /// in the text, which is not `N` when a statement uses `$3` before `$1`.
-fn bound<'c>(
+pub(crate) fn bound<'c>(
     conn: &'c Connection,
     sql: &str,
     args: &[Arg],
@@ -190,14 +278,23 @@ pub(crate) fn optional<T>(
         .transpose()
 }
 
+/// Whether another connection holds the lock `err` was refused for.
+pub(crate) fn is_busy(err: &rusqlite::Error) -> bool {
+    use rusqlite::ErrorCode;
+    matches!(err, rusqlite::Error::SqliteFailure(e, _)
+        if matches!(e.code, ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked))
+}
+
 /// Maps a rusqlite error onto the store's error kinds, as `db_err` does for sqlx.
 pub(crate) fn direct_err(err: rusqlite::Error) -> StoreError {
-    use rusqlite::ErrorCode;
     match &err {
+        e if is_busy(e) => StoreError::Busy(err.to_string()),
+        // As sqlx reports them: a taken unique key (primary or not) is a conflict.
         rusqlite::Error::SqliteFailure(e, _)
-            if matches!(e.code, ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) =>
+            if e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE
+                || e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY =>
         {
-            StoreError::Busy(err.to_string())
+            StoreError::Conflict(err.to_string())
         }
         rusqlite::Error::InvalidColumnType(..)
         | rusqlite::Error::InvalidColumnName(_)

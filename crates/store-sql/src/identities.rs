@@ -1,8 +1,9 @@
 //! The `external_identities` and `pending_sign_ins` tables (single sign-on).
 
 use kairos_store::{PendingSignIn, StoreResult, Timestamp, UserId};
-use sqlx::{Any, AnyConnection, Executor};
+use sqlx::{Any, Executor};
 
+use crate::conn::{Conn, query};
 use crate::error::db_err;
 use crate::row::{get, get_id, id_text};
 
@@ -29,13 +30,13 @@ where
 
 /// Links (issuer, subject) to a user.
 pub(crate) async fn link_identity(
-    conn: &mut AnyConnection,
+    conn: &mut Conn<'_>,
     issuer: &str,
     subject: &str,
     user: UserId,
     now: Timestamp,
 ) -> StoreResult<()> {
-    sqlx::query(
+    query(
         "INSERT INTO external_identities (issuer, subject, user_id, created_at) \
          VALUES ($1, $2, $3, $4)",
     )
@@ -44,24 +45,22 @@ pub(crate) async fn link_identity(
     .bind(id_text(user.0))
     .bind(now)
     .execute(conn)
-    .await
-    .map_err(db_err)?;
+    .await?;
     Ok(())
 }
 
 /// Stores a sign-in in flight after dropping expired ones (so abandoned sign-ins never
 /// pile up, with no sweeper needed).
 pub(crate) async fn insert_pending(
-    conn: &mut AnyConnection,
+    conn: &mut Conn<'_>,
     p: &PendingSignIn,
     now: Timestamp,
 ) -> StoreResult<()> {
-    sqlx::query("DELETE FROM pending_sign_ins WHERE expires_at < $1")
+    query("DELETE FROM pending_sign_ins WHERE expires_at < $1")
         .bind(now)
-        .execute(&mut *conn)
-        .await
-        .map_err(db_err)?;
-    sqlx::query(
+        .execute(conn)
+        .await?;
+    query(
         "INSERT INTO pending_sign_ins (state_hash, pkce_verifier, nonce, return_to, expires_at) \
          VALUES ($1, $2, $3, $4, $5)",
     )
@@ -71,25 +70,23 @@ pub(crate) async fn insert_pending(
     .bind(p.return_to.as_str())
     .bind(p.expires_at)
     .execute(conn)
-    .await
-    .map_err(db_err)?;
+    .await?;
     Ok(())
 }
 
 /// Removes the sign-in with this state hash; returns it if it had not expired.
 pub(crate) async fn take_pending(
-    conn: &mut AnyConnection,
+    conn: &mut Conn<'_>,
     state_hash: &str,
     now: Timestamp,
 ) -> StoreResult<Option<PendingSignIn>> {
-    let row = sqlx::query(
+    let row = query(
         "DELETE FROM pending_sign_ins WHERE state_hash = $1 \
          RETURNING state_hash, pkce_verifier, nonce, return_to, expires_at",
     )
     .bind(state_hash)
     .fetch_optional(conn)
-    .await
-    .map_err(db_err)?;
+    .await?;
     let Some(row) = row else { return Ok(None) };
     let pending = PendingSignIn {
         state_hash: get(&row, "state_hash")?,

@@ -5,10 +5,11 @@
 use kairos_store::{
     ClaimedJob, JobId, JobOutcome, JobRecord, JobState, NewJob, QueueDepth, StoreResult, Timestamp,
 };
+use sqlx::AnyPool;
 use sqlx::any::AnyRow;
-use sqlx::{AnyConnection, AnyPool};
 
 use crate::config::Engine;
+use crate::conn::{Conn, query};
 use crate::error::{corrupt, db_err};
 use crate::row::{get, get_id, id_text};
 
@@ -34,13 +35,13 @@ fn count(row: &AnyRow, column: &str) -> StoreResult<u32> {
 
 /// Inserts `job` unless its dedupe key is taken.
 pub(crate) async fn enqueue(
-    conn: &mut AnyConnection,
+    conn: &mut Conn<'_>,
     job: &NewJob,
     now: Timestamp,
 ) -> StoreResult<Option<JobId>> {
     let id = JobId(kairos_store::new_id());
     let max_attempts = i64::from(job.max_attempts.max(1));
-    let done = sqlx::query(
+    let done = query(
         "INSERT INTO jobs (id, kind, payload, state, attempts, max_attempts, run_at, \
          dedupe_key, created_at, updated_at) \
          VALUES ($1, $2, $3, 0, 0, $4, $5, $6, $7, $7) \
@@ -54,9 +55,8 @@ pub(crate) async fn enqueue(
     .bind(job.dedupe_key.as_deref())
     .bind(now)
     .execute(conn)
-    .await
-    .map_err(db_err)?;
-    Ok((done.rows_affected() == 1).then_some(id))
+    .await?;
+    Ok((done == 1).then_some(id))
 }
 
 /// Claims up to `limit` due jobs under a fresh lease token.
@@ -140,8 +140,9 @@ pub(crate) async fn finish(
     .bind(&job.lease)
     .execute(pool)
     .await
-    .map_err(db_err)?;
-    Ok(done.rows_affected() == 1)
+    .map_err(db_err)?
+    .rows_affected();
+    Ok(done == 1)
 }
 
 /// One job.
@@ -192,11 +193,10 @@ pub(crate) async fn depth(pool: &AnyPool) -> StoreResult<QueueDepth> {
 }
 
 /// Deletes done and dead jobs last touched before `before`.
-pub(crate) async fn prune(conn: &mut AnyConnection, before: Timestamp) -> StoreResult<u64> {
-    let done = sqlx::query("DELETE FROM jobs WHERE state IN (2, 3) AND updated_at < $1")
+pub(crate) async fn prune(conn: &mut Conn<'_>, before: Timestamp) -> StoreResult<u64> {
+    let done = query("DELETE FROM jobs WHERE state IN (2, 3) AND updated_at < $1")
         .bind(before)
         .execute(conn)
-        .await
-        .map_err(db_err)?;
-    Ok(done.rows_affected())
+        .await?;
+    Ok(done)
 }

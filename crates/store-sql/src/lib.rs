@@ -24,6 +24,7 @@ mod access;
 mod changes;
 mod collections;
 mod config;
+mod conn;
 mod direct;
 mod error;
 mod identities;
@@ -42,6 +43,7 @@ mod store;
 mod time_index;
 mod tx;
 mod users;
+mod writer;
 
 pub use config::{Engine, SQLITE_FILE_NAME, StoreConfig, redact_url, sqlite_url_for_dir};
 pub use store::SqlStore;

@@ -9,12 +9,13 @@ use kairos_store::{
     Collection, CollectionId, ComponentKind, FetchedObject, ObjectId, ObjectMeta, ObjectWrite,
     StoreResult, StoredObject, Timestamp, UserId,
 };
-use sqlx::{Any, AnyConnection, Executor};
+use sqlx::{Any, Executor};
 
+use crate::conn::{Conn, query};
 use crate::direct::Arg;
 use crate::error::{corrupt, db_err, missing};
 use crate::pool::Pools;
-use crate::read::{Decoder, pooled_optional};
+use crate::read::Decoder;
 use crate::row::{Row, RowRead, get, get_id, id_text, placeholders};
 
 /// The metadata columns [`meta_from_row`] reads (`data` is selected separately).
@@ -125,15 +126,13 @@ fn meta_row(row: &Row<'_>) -> StoreResult<ObjectMeta> {
 }
 
 /// One member with its bytes.
-pub(crate) async fn get_one<'c, E>(
-    ex: E,
+pub(crate) async fn get_one(
+    conn: &mut Conn<'_>,
     collection: CollectionId,
     name: &str,
-) -> StoreResult<Option<StoredObject>>
-where
-    E: Executor<'c, Database = Any>,
-{
-    pooled_optional(ex, GET_ONE, &member_args(collection, name), stored_row).await
+) -> StoreResult<Option<StoredObject>> {
+    conn.optional(GET_ONE, &member_args(collection, name), stored_row)
+        .await
 }
 
 /// [`get_one`] outside a transaction.
@@ -182,30 +181,33 @@ where
     Ok(out)
 }
 
-/// Every member with its bytes, ordered by name.
-pub(crate) async fn list_with_data<'c, E>(
-    ex: E,
+const LIST_WITH_DATA: &str = concat!(
+    "SELECT ",
+    meta_columns!(),
+    ", data FROM objects WHERE collection_id = $1"
+);
+
+/// Every member with its bytes, ordered by name (byte order).
+pub(crate) async fn list_with_data(
+    conn: &mut Conn<'_>,
     collection: CollectionId,
-) -> StoreResult<Vec<StoredObject>>
-where
-    E: Executor<'c, Database = Any>,
-{
-    let sql = concat!(
-        "SELECT ",
-        meta_columns!(),
-        ", data FROM objects WHERE collection_id = $1 ORDER BY name"
-    );
-    let rows = sqlx::query(sql)
-        .bind(id_text(collection.0))
-        .fetch_all(ex)
-        .await
-        .map_err(db_err)?;
-    let mut out = rows
-        .iter()
-        .map(stored_from_row)
-        .collect::<StoreResult<Vec<_>>>()?;
-    out.sort_by(|a, b| a.meta.name.cmp(&b.meta.name));
-    Ok(out)
+) -> StoreResult<Vec<StoredObject>> {
+    let args = [Arg::Text(id_text(collection.0))];
+    by_name(conn.all(LIST_WITH_DATA, &args, stored_row).await?)
+}
+
+/// [`list_with_data`] outside a transaction.
+pub(crate) async fn read_list_with_data(
+    pools: &Pools,
+    collection: CollectionId,
+) -> StoreResult<Vec<StoredObject>> {
+    let args = vec![Arg::Text(id_text(collection.0))];
+    by_name(pools.all(LIST_WITH_DATA.into(), args, stored_row).await?)
+}
+
+fn by_name(mut objects: Vec<StoredObject>) -> StoreResult<Vec<StoredObject>> {
+    objects.sort_by(|a, b| a.meta.name.cmp(&b.meta.name));
+    Ok(objects)
 }
 
 /// The named members that exist, ordered by name; duplicates in `names` are ignored.
@@ -268,16 +270,15 @@ pub(crate) async fn by_names(
 
 /// The name of the member holding `uid`, if any.
 pub(crate) async fn name_by_uid(
-    conn: &mut AnyConnection,
+    conn: &mut Conn<'_>,
     collection: CollectionId,
     uid: &str,
 ) -> StoreResult<Option<String>> {
-    let row = sqlx::query("SELECT name FROM objects WHERE collection_id = $1 AND uid = $2")
+    let row = query("SELECT name FROM objects WHERE collection_id = $1 AND uid = $2")
         .bind(id_text(collection.0))
         .bind(uid)
         .fetch_optional(conn)
-        .await
-        .map_err(db_err)?;
+        .await?;
     row.map(|r| get(&r, "name")).transpose()
 }
 
@@ -285,7 +286,7 @@ pub(crate) async fn name_by_uid(
 /// `created_at` (and so its dead properties). A UID already used by another member of
 /// the collection is a unique violation, reported as a conflict.
 pub(crate) async fn put(
-    conn: &mut AnyConnection,
+    conn: &mut Conn<'_>,
     collection: CollectionId,
     w: &ObjectWrite,
     now: Timestamp,
@@ -308,7 +309,7 @@ pub(crate) async fn put(
 /// never replaces: a taken name or UID is a unique violation, reported as a conflict, so
 /// a duplicate in the input cannot silently overwrite what was imported before it.
 pub(crate) async fn insert(
-    conn: &mut AnyConnection,
+    conn: &mut Conn<'_>,
     collection: CollectionId,
     w: &ObjectWrite,
     created_at: Timestamp,
@@ -326,7 +327,7 @@ pub(crate) async fn insert(
 /// Runs one of the member-writing statements above (same eleven parameters) and writes
 /// the member's time index beside it.
 async fn write_row(
-    conn: &mut AnyConnection,
+    conn: &mut Conn<'_>,
     sql: &'static str,
     collection: CollectionId,
     w: &ObjectWrite,
@@ -334,7 +335,7 @@ async fn write_row(
     modified_at: Timestamp,
 ) -> StoreResult<ObjectMeta> {
     let size = i64::try_from(w.data.len()).map_err(|_| corrupt("object larger than i64"))?;
-    let row = sqlx::query(sql)
+    let row = query(sql)
         .bind(id_text(kairos_store::new_id()))
         .bind(id_text(collection.0))
         .bind(w.name.as_str())
@@ -346,9 +347,8 @@ async fn write_row(
         .bind(w.uid.as_deref())
         .bind(w.component.map(ComponentKind::code))
         .bind(w.data.as_slice())
-        .fetch_one(&mut *conn)
-        .await
-        .map_err(db_err)?;
+        .fetch_one(conn)
+        .await?;
     let meta = meta_from_row(&row)?;
     crate::time_index::write(conn, meta.id, collection, w.time_index.as_ref()).await?;
     crate::search::write(conn, meta.id, collection, &w.search_terms).await?;
@@ -370,23 +370,22 @@ where
 
 /// Deletes a member; its dead properties go by `ON DELETE CASCADE`.
 pub(crate) async fn delete(
-    conn: &mut AnyConnection,
+    conn: &mut Conn<'_>,
     collection: CollectionId,
     name: &str,
 ) -> StoreResult<bool> {
-    let done = sqlx::query("DELETE FROM objects WHERE collection_id = $1 AND name = $2")
+    let done = query("DELETE FROM objects WHERE collection_id = $1 AND name = $2")
         .bind(id_text(collection.0))
         .bind(name)
         .execute(conn)
-        .await
-        .map_err(db_err)?;
-    Ok(done.rows_affected() > 0)
+        .await?;
+    Ok(done > 0)
 }
 
 /// Moves a member by updating its row in place, so the id and dead properties follow.
 /// A taken destination name (or UID in the destination) is a conflict.
 pub(crate) async fn move_to(
-    conn: &mut AnyConnection,
+    conn: &mut Conn<'_>,
     from: CollectionId,
     from_name: &str,
     to: CollectionId,
@@ -398,15 +397,14 @@ pub(crate) async fn move_to(
          WHERE collection_id = $1 AND name = $2 RETURNING ",
         meta_columns!()
     );
-    let row = sqlx::query(sql)
+    let row = query(sql)
         .bind(id_text(from.0))
         .bind(from_name)
         .bind(id_text(to.0))
         .bind(to_name)
         .bind(now)
-        .fetch_optional(&mut *conn)
-        .await
-        .map_err(db_err)?;
+        .fetch_optional(conn)
+        .await?;
     match row {
         Some(row) => {
             let meta = meta_from_row(&row)?;

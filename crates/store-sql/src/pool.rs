@@ -1,9 +1,10 @@
 //! Connection pools: one code path for both engines through `sqlx::Any`.
 //!
 //! SQLite allows one writer at a time. Letting several pooled connections race for the
-//! write lock makes them spin on `SQLITE_BUSY`, so writes go through a separate pool of
-//! exactly one connection and queue in-process, while reads use a reader pool (WAL lets
-//! them run alongside the writer). On PostgreSQL both roles share one pool: row locks
+//! write lock makes them spin on `SQLITE_BUSY`, so writes queue in-process for one
+//! connection: on a file, the direct writer ([`crate::writer`]) for transactions and a
+//! pool of exactly one sqlx connection for migrations and job bookkeeping, while reads
+//! use a reader pool (WAL lets them run alongside the writer). On PostgreSQL both roles share one pool: row locks
 //! serialize writers to the same collection and everything else runs in parallel.
 
 use std::str::FromStr;
@@ -18,6 +19,7 @@ use sqlx::{AnyConnection, AnyPool, Executor};
 use crate::config::{Engine, StoreConfig, is_sqlite_memory};
 use crate::direct::DirectReads;
 use crate::error::db_err;
+use crate::writer::DirectWriter;
 
 /// The pools of one store.
 #[derive(Clone, Debug)]
@@ -31,6 +33,8 @@ pub(crate) struct Pools {
     pub(crate) separate_writer: bool,
     /// Reads without sqlx's connection threads (file-backed SQLite).
     pub(crate) direct: Option<Arc<DirectReads>>,
+    /// Write transactions without them (file-backed SQLite).
+    pub(crate) direct_writer: Option<Arc<DirectWriter>>,
 }
 
 /// Opens the pools described by `config`.
@@ -50,6 +54,7 @@ pub(crate) async fn open(config: &StoreConfig) -> StoreResult<Pools> {
                 writer: pool,
                 separate_writer: false,
                 direct: None,
+                direct_writer: None,
             })
         }
         Engine::Sqlite if is_sqlite_memory(&config.url) => {
@@ -68,6 +73,7 @@ pub(crate) async fn open(config: &StoreConfig) -> StoreResult<Pools> {
                 writer: pool,
                 separate_writer: false,
                 direct: None,
+                direct_writer: None,
             })
         }
         Engine::Sqlite => {
@@ -88,12 +94,15 @@ pub(crate) async fn open(config: &StoreConfig) -> StoreResult<Pools> {
                 .connect_with(options)
                 .await
                 .map_err(db_err)?;
+            let direct_writer =
+                DirectWriter::open(&file, config.acquire_timeout, config.busy_timeout)?;
             Ok(Pools {
                 engine,
                 reader,
                 writer,
                 separate_writer: true,
                 direct: Some(DirectReads::new(file)),
+                direct_writer: Some(Arc::new(direct_writer)),
             })
         }
     }

@@ -1,15 +1,15 @@
 //! The `calendar_prefs` table: each person's own settings for a calendar.
 
 use kairos_store::{CalendarPrefs, CollectionId, StoreResult, UserId};
-use sqlx::any::AnyRow;
-use sqlx::{Any, AnyConnection, Executor};
+use sqlx::{Any, Executor};
 
+use crate::conn::{Conn, query};
 use crate::error::db_err;
-use crate::row::{get, get_id, id_text};
+use crate::row::{RowRead, get, get_id, id_text};
 
 const COLUMNS: &str = "collection_id, user_id, displayname, color, sort_order, hidden";
 
-fn from_row(row: &AnyRow) -> StoreResult<CalendarPrefs> {
+fn from_row(row: &impl RowRead) -> StoreResult<CalendarPrefs> {
     let hidden: i16 = get(row, "hidden")?;
     Ok(CalendarPrefs {
         collection: CollectionId(get_id(row, "collection_id")?),
@@ -37,24 +37,23 @@ where
 
 /// One user's settings for one calendar.
 pub(crate) async fn prefs_for(
-    conn: &mut AnyConnection,
+    conn: &mut Conn<'_>,
     user: UserId,
     collection: CollectionId,
 ) -> StoreResult<Option<CalendarPrefs>> {
     let sql =
         format!("SELECT {COLUMNS} FROM calendar_prefs WHERE user_id = $1 AND collection_id = $2");
-    let row = sqlx::query(&sql)
+    let row = query(&sql)
         .bind(id_text(user.0))
         .bind(id_text(collection.0))
         .fetch_optional(conn)
-        .await
-        .map_err(db_err)?;
+        .await?;
     row.as_ref().map(from_row).transpose()
 }
 
 /// Stores one user's settings for one calendar.
-pub(crate) async fn put_prefs(conn: &mut AnyConnection, p: &CalendarPrefs) -> StoreResult<()> {
-    sqlx::query(
+pub(crate) async fn put_prefs(conn: &mut Conn<'_>, p: &CalendarPrefs) -> StoreResult<()> {
+    query(
         "INSERT INTO calendar_prefs (user_id, collection_id, displayname, color, sort_order, hidden) \
          VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (user_id, collection_id) \
          DO UPDATE SET displayname = excluded.displayname, color = excluded.color, \
@@ -66,23 +65,20 @@ pub(crate) async fn put_prefs(conn: &mut AnyConnection, p: &CalendarPrefs) -> St
     .bind(p.color.as_deref())
     .bind(p.order)
     .bind(i16::from(p.hidden))
-    .execute(conn)
-    .await
-    .map_err(db_err)?;
+    .execute(conn).await?;
     Ok(())
 }
 
 /// Drops one user's settings for one calendar.
 pub(crate) async fn delete_prefs(
-    conn: &mut AnyConnection,
+    conn: &mut Conn<'_>,
     user: UserId,
     collection: CollectionId,
 ) -> StoreResult<bool> {
-    let done = sqlx::query("DELETE FROM calendar_prefs WHERE user_id = $1 AND collection_id = $2")
+    let done = query("DELETE FROM calendar_prefs WHERE user_id = $1 AND collection_id = $2")
         .bind(id_text(user.0))
         .bind(id_text(collection.0))
         .execute(conn)
-        .await
-        .map_err(db_err)?;
-    Ok(done.rows_affected() > 0)
+        .await?;
+    Ok(done > 0)
 }

@@ -2,12 +2,10 @@
 //! (`object_properties`). Both go with their owner by `ON DELETE CASCADE`.
 
 use kairos_store::{CollectionId, DeadProperty, ObjectId, PropOwner, StoreResult};
-use sqlx::{Any, AnyConnection, Executor};
 
+use crate::conn::{Conn, query};
 use crate::direct::Arg;
-use crate::error::db_err;
 use crate::pool::Pools;
-use crate::read::pooled_all;
 use crate::row::{Row, RowRead, get, get_id, id_text};
 
 /// The statements for one owner kind (table names cannot be bound parameters).
@@ -72,12 +70,9 @@ fn sort(props: &mut [DeadProperty]) {
 }
 
 /// The dead properties of one resource, ordered by (namespace, name).
-pub(crate) async fn list<'c, E>(ex: E, owner: PropOwner) -> StoreResult<Vec<DeadProperty>>
-where
-    E: Executor<'c, Database = Any>,
-{
+pub(crate) async fn list(conn: &mut Conn<'_>, owner: PropOwner) -> StoreResult<Vec<DeadProperty>> {
     let (sql, id) = target(owner);
-    let mut out = pooled_all(ex, sql.select, &[Arg::Text(id)], dead_row).await?;
+    let mut out = conn.all(sql.select, &[Arg::Text(id)], dead_row).await?;
     sort(&mut out);
     Ok(out)
 }
@@ -115,36 +110,34 @@ pub(crate) async fn of_members(
 
 /// Sets (inserts or replaces) a dead property.
 pub(crate) async fn set(
-    conn: &mut AnyConnection,
+    conn: &mut Conn<'_>,
     owner: PropOwner,
     prop: &DeadProperty,
 ) -> StoreResult<()> {
     let (sql, id) = target(owner);
-    sqlx::query(sql.upsert)
+    query(sql.upsert)
         .bind(id)
         .bind(prop.namespace.as_str())
         .bind(prop.name.as_str())
         .bind(prop.xml.as_str())
         .execute(conn)
-        .await
-        .map_err(db_err)?;
+        .await?;
     Ok(())
 }
 
 /// Removes a dead property; absent is fine.
 pub(crate) async fn remove(
-    conn: &mut AnyConnection,
+    conn: &mut Conn<'_>,
     owner: PropOwner,
     namespace: &str,
     name: &str,
 ) -> StoreResult<()> {
     let (sql, id) = target(owner);
-    sqlx::query(sql.delete)
+    query(sql.delete)
         .bind(id)
         .bind(namespace)
         .bind(name)
         .execute(conn)
-        .await
-        .map_err(db_err)?;
+        .await?;
     Ok(())
 }

@@ -5,7 +5,7 @@
 use kairos_store::StoreResult;
 use sqlx::{Any, Executor};
 
-use crate::direct::{self, Arg};
+use crate::direct::{self, Arg, NullOf};
 use crate::error::db_err;
 use crate::pool::Pools;
 use crate::row::Row;
@@ -13,13 +13,20 @@ use crate::row::Row;
 /// Turns a row of either driver into a value.
 pub(crate) type Decoder<T> = fn(&Row<'_>) -> StoreResult<T>;
 
-fn bound<'q>(
+/// `sql` with `args` bound for sqlx.
+pub(crate) fn bound<'q>(
     sql: &'q str,
     args: &'q [Arg],
 ) -> sqlx::query::Query<'q, Any, sqlx::any::AnyArguments<'q>> {
     args.iter().fold(sqlx::query(sql), |q, a| match a {
         Arg::Text(s) => q.bind(s.as_str()),
         Arg::Int(i) => q.bind(*i),
+        Arg::Int32(i) => q.bind(*i),
+        Arg::Small(i) => q.bind(*i),
+        Arg::Blob(b) => q.bind(b.as_slice()),
+        Arg::Null(NullOf::Text) => q.bind(None::<&str>),
+        Arg::Null(NullOf::Int) => q.bind(None::<i64>),
+        Arg::Null(NullOf::Small) => q.bind(None::<i16>),
     })
 }
 

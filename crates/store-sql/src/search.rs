@@ -5,8 +5,9 @@
 //! compare bytewise on both engines whatever the collation).
 
 use kairos_store::{CollectionId, ObjectId, ObjectMeta, StoreResult};
-use sqlx::{Any, AnyConnection, Executor};
+use sqlx::{Any, Executor};
 
+use crate::conn::{Conn, query};
 use crate::error::db_err;
 use crate::objects::{meta_from_row, prefixed_meta_columns};
 use crate::row::{id_text, placeholders};
@@ -16,17 +17,16 @@ const INSERT_BATCH: usize = 256;
 
 /// Replaces the object's indexed words.
 pub(crate) async fn write(
-    conn: &mut AnyConnection,
+    conn: &mut Conn<'_>,
     object: ObjectId,
     collection: CollectionId,
     words: &[String],
 ) -> StoreResult<()> {
     let id = id_text(object.0);
-    sqlx::query("DELETE FROM search_words WHERE object_id = $1")
+    query("DELETE FROM search_words WHERE object_id = $1")
         .bind(id.as_str())
-        .execute(&mut *conn)
-        .await
-        .map_err(db_err)?;
+        .execute(conn)
+        .await?;
     let coll = id_text(collection.0);
     for batch in words.chunks(INSERT_BATCH) {
         let Some(last) = batch.last() else { continue };
@@ -45,7 +45,7 @@ pub(crate) async fn write(
             sql.push(')');
         }
         sql.push_str(" ON CONFLICT DO NOTHING");
-        let mut q = sqlx::query(&sql);
+        let mut q = query(&sql);
         for word in batch
             .iter()
             .chain(std::iter::repeat_n(last, rows - batch.len()))
@@ -55,23 +55,22 @@ pub(crate) async fn write(
                 .bind(word.as_bytes())
                 .bind(id.as_str());
         }
-        q.execute(&mut *conn).await.map_err(db_err)?;
+        q.execute(conn).await?;
     }
     Ok(())
 }
 
 /// Follows an object moved to another collection.
 pub(crate) async fn move_to(
-    conn: &mut AnyConnection,
+    conn: &mut Conn<'_>,
     object: ObjectId,
     collection: CollectionId,
 ) -> StoreResult<()> {
-    sqlx::query("UPDATE search_words SET collection_id = $1 WHERE object_id = $2")
+    query("UPDATE search_words SET collection_id = $1 WHERE object_id = $2")
         .bind(id_text(collection.0))
         .bind(id_text(object.0))
         .execute(conn)
-        .await
-        .map_err(db_err)?;
+        .await?;
     Ok(())
 }
 

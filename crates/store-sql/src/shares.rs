@@ -4,9 +4,10 @@ use kairos_store::{
     CollectionId, IncomingShare, Share, ShareAccess, ShareAction, ShareLogEntry, StoreResult,
     Timestamp, UserId,
 };
-use sqlx::{Any, AnyConnection, Executor};
+use sqlx::{Any, Executor};
 
 use crate::collections::{ALIASED, aliased_columns, from_row_named};
+use crate::conn::{Conn, query};
 use crate::direct::Arg;
 use crate::error::{corrupt, db_err};
 use crate::pool::Pools;
@@ -107,8 +108,8 @@ where
 }
 
 /// Shares, or changes the access of an existing share (keeping its creation time).
-pub(crate) async fn put_share(conn: &mut AnyConnection, s: &Share) -> StoreResult<()> {
-    sqlx::query(
+pub(crate) async fn put_share(conn: &mut Conn<'_>, s: &Share) -> StoreResult<()> {
+    query(
         "INSERT INTO shares (collection_id, sharee_id, access, created_at, modified_at) \
          VALUES ($1, $2, $3, $4, $5) ON CONFLICT (collection_id, sharee_id) \
          DO UPDATE SET access = excluded.access, modified_at = excluded.modified_at",
@@ -119,29 +120,27 @@ pub(crate) async fn put_share(conn: &mut AnyConnection, s: &Share) -> StoreResul
     .bind(s.created_at)
     .bind(s.modified_at)
     .execute(conn)
-    .await
-    .map_err(db_err)?;
+    .await?;
     Ok(())
 }
 
 /// Takes a share away.
 pub(crate) async fn delete_share(
-    conn: &mut AnyConnection,
+    conn: &mut Conn<'_>,
     collection: CollectionId,
     sharee: UserId,
 ) -> StoreResult<bool> {
-    let done = sqlx::query("DELETE FROM shares WHERE collection_id = $1 AND sharee_id = $2")
+    let done = query("DELETE FROM shares WHERE collection_id = $1 AND sharee_id = $2")
         .bind(id_text(collection.0))
         .bind(id_text(sharee.0))
         .execute(conn)
-        .await
-        .map_err(db_err)?;
-    Ok(done.rows_affected() > 0)
+        .await?;
+    Ok(done > 0)
 }
 
 /// Appends to the sharing history.
-pub(crate) async fn log_share(conn: &mut AnyConnection, e: &ShareLogEntry) -> StoreResult<()> {
-    sqlx::query(
+pub(crate) async fn log_share(conn: &mut Conn<'_>, e: &ShareLogEntry) -> StoreResult<()> {
+    query(
         "INSERT INTO share_log (id, collection_id, actor_name, action, sharee_name, access, at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
@@ -153,8 +152,7 @@ pub(crate) async fn log_share(conn: &mut AnyConnection, e: &ShareLogEntry) -> St
     .bind(e.access.map(ShareAccess::code))
     .bind(e.at)
     .execute(conn)
-    .await
-    .map_err(db_err)?;
+    .await?;
     Ok(())
 }
 
@@ -228,33 +226,29 @@ where
 
 /// Gives a calendar a (new) public link.
 pub(crate) async fn set_public_link(
-    conn: &mut AnyConnection,
+    conn: &mut Conn<'_>,
     collection: CollectionId,
     hash: &str,
     now: Timestamp,
 ) -> StoreResult<()> {
     delete_public_link(conn, collection).await?;
-    sqlx::query(
-        "INSERT INTO public_links (secret_hash, collection_id, created_at) VALUES ($1, $2, $3)",
-    )
-    .bind(hash)
-    .bind(id_text(collection.0))
-    .bind(now)
-    .execute(conn)
-    .await
-    .map_err(db_err)?;
+    query("INSERT INTO public_links (secret_hash, collection_id, created_at) VALUES ($1, $2, $3)")
+        .bind(hash)
+        .bind(id_text(collection.0))
+        .bind(now)
+        .execute(conn)
+        .await?;
     Ok(())
 }
 
 /// Removes a calendar's public link.
 pub(crate) async fn delete_public_link(
-    conn: &mut AnyConnection,
+    conn: &mut Conn<'_>,
     collection: CollectionId,
 ) -> StoreResult<bool> {
-    let done = sqlx::query("DELETE FROM public_links WHERE collection_id = $1")
+    let done = query("DELETE FROM public_links WHERE collection_id = $1")
         .bind(id_text(collection.0))
         .execute(conn)
-        .await
-        .map_err(db_err)?;
-    Ok(done.rows_affected() > 0)
+        .await?;
+    Ok(done > 0)
 }

@@ -9,12 +9,12 @@ use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
 
 use kairos_store::{CollectionId, Signal, StoreResult};
-use sqlx::AnyConnection;
 use sqlx::postgres::PgListener;
 use tokio::sync::{OnceCell, broadcast};
 use uuid::Uuid;
 
 use crate::config::Engine;
+use crate::conn::{Conn, query};
 use crate::error::db_err;
 use crate::row::id_text;
 
@@ -84,19 +84,18 @@ impl SignalHub {
     /// (`conn`), delivered on commit. SQLite: call [`SignalHub::committed`] after commit.
     pub(crate) async fn notify_in_tx(
         &self,
-        conn: &mut AnyConnection,
+        conn: &mut Conn<'_>,
         signals: &[Signal],
     ) -> StoreResult<()> {
         if self.engine != Engine::Postgres {
             return Ok(());
         }
         for signal in signals {
-            sqlx::query("SELECT pg_notify($1, $2)")
+            query("SELECT pg_notify($1, $2)")
                 .bind(CHANNEL)
                 .bind(encode(signal))
-                .execute(&mut *conn)
-                .await
-                .map_err(db_err)?;
+                .fetch_optional(conn)
+                .await?;
         }
         Ok(())
     }

@@ -13,10 +13,11 @@ use kairos_store::{
 use tokio::sync::broadcast;
 
 use crate::config::{Engine, StoreConfig};
+use crate::conn::Conn;
 use crate::error::db_err;
 use crate::pool::{self, Pools};
 use crate::signals::SignalHub;
-use crate::tx::SqlWriteTx;
+use crate::tx::{Inner, SqlWriteTx};
 use crate::{
     access, changes, collections, identities, jobs, migrate, objects, prefs, properties, search,
     shares, users,
@@ -61,6 +62,9 @@ impl SqlStore {
         if let Some(direct) = &self.pools.direct {
             direct.close();
         }
+        if let Some(writer) = &self.pools.direct_writer {
+            writer.close().await;
+        }
         self.pools.writer.close().await;
         self.pools.reader.close().await;
     }
@@ -97,7 +101,8 @@ impl Store for SqlStore {
     }
 
     async fn collection_tree(&self, owner: UserId, path: &str) -> StoreResult<Vec<Collection>> {
-        collections::tree(&self.pools.reader, owner, path).await
+        let mut conn = self.pools.reader.acquire().await.map_err(db_err)?;
+        collections::tree(&mut Conn::Pooled(&mut conn), owner, path).await
     }
 
     async fn count_objects(&self) -> StoreResult<u64> {
@@ -137,7 +142,7 @@ impl Store for SqlStore {
         &self,
         collection: CollectionId,
     ) -> StoreResult<Vec<StoredObject>> {
-        objects::list_with_data(&self.pools.reader, collection).await
+        objects::read_list_with_data(&self.pools, collection).await
     }
 
     async fn objects_in_range(
@@ -258,14 +263,22 @@ impl Store for SqlStore {
     }
 
     async fn begin(&self) -> StoreResult<Box<dyn WriteTx>> {
-        let tx = match self.pools.engine {
+        let tx = match (&self.pools.direct_writer, self.pools.engine) {
+            (Some(writer), _) => Inner::Direct(writer.begin().await?),
             // IMMEDIATE takes the write lock now, where `busy_timeout` applies, instead of
             // upgrading a read lock later, which fails at once with SQLITE_BUSY when
             // another process (e.g. the admin CLI) wrote in between.
-            Engine::Sqlite => self.pools.writer.begin_with("BEGIN IMMEDIATE").await,
-            Engine::Postgres => self.pools.writer.begin().await,
-        }
-        .map_err(db_err)?;
+            (None, Engine::Sqlite) => Inner::Sqlx(
+                self.pools
+                    .writer
+                    .begin_with("BEGIN IMMEDIATE")
+                    .await
+                    .map_err(db_err)?,
+            ),
+            (None, Engine::Postgres) => {
+                Inner::Sqlx(self.pools.writer.begin().await.map_err(db_err)?)
+            }
+        };
         Ok(Box::new(SqlWriteTx::new(tx, self.signals.clone())))
     }
 

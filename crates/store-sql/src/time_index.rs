@@ -5,8 +5,9 @@ use kairos_store::{
     CollectionId, ComponentKind, FAR_FUTURE, FAR_PAST, IndexedInstance, ObjectId, RangeCandidate,
     StaleIndex, StoreResult, TimeIndex, Timestamp,
 };
-use sqlx::{AnyConnection, Executor};
+use sqlx::Executor;
 
+use crate::conn::{Conn, query};
 use crate::direct::Arg;
 use crate::error::db_err;
 use crate::pool::Pools;
@@ -31,27 +32,25 @@ fn span_class(i: &IndexedInstance) -> i16 {
 
 /// Replaces the object's index rows with `index` (or removes them when `None`).
 pub(crate) async fn write(
-    conn: &mut AnyConnection,
+    conn: &mut Conn<'_>,
     object: ObjectId,
     collection: CollectionId,
     index: Option<&TimeIndex>,
 ) -> StoreResult<()> {
     let id = id_text(object.0);
-    sqlx::query("DELETE FROM object_instances WHERE object_id = $1")
+    query("DELETE FROM object_instances WHERE object_id = $1")
         .bind(id.as_str())
-        .execute(&mut *conn)
-        .await
-        .map_err(db_err)?;
+        .execute(conn)
+        .await?;
     let Some(index) = index else {
-        sqlx::query("DELETE FROM object_extents WHERE object_id = $1")
+        query("DELETE FROM object_extents WHERE object_id = $1")
             .bind(id.as_str())
-            .execute(&mut *conn)
-            .await
-            .map_err(db_err)?;
+            .execute(conn)
+            .await?;
         return Ok(());
     };
     let coll = id_text(collection.0);
-    sqlx::query(
+    query(
         "INSERT INTO object_extents \
          (object_id, collection_id, first_start, last_end, indexed_until, horizon) \
          VALUES ($1, $2, $3, $4, $5, $6) \
@@ -65,9 +64,8 @@ pub(crate) async fn write(
     .bind(index.last)
     .bind(index.indexed_until)
     .bind(index.horizon)
-    .execute(&mut *conn)
-    .await
-    .map_err(db_err)?;
+    .execute(conn)
+    .await?;
     for batch in index.instances.chunks(INSERT_BATCH) {
         let mut sql = String::from(
             "INSERT INTO object_instances \
@@ -88,7 +86,7 @@ pub(crate) async fn write(
                 p + 6
             ));
         }
-        let mut q = sqlx::query(&sql);
+        let mut q = query(&sql);
         for inst in batch {
             q = q
                 .bind(id.as_str())
@@ -98,26 +96,25 @@ pub(crate) async fn write(
                 .bind(inst.hi)
                 .bind(i16::from(inst.exact));
         }
-        q.execute(&mut *conn).await.map_err(db_err)?;
+        q.execute(conn).await?;
     }
     Ok(())
 }
 
 /// Follows an object moved to another collection.
 pub(crate) async fn move_to(
-    conn: &mut AnyConnection,
+    conn: &mut Conn<'_>,
     object: ObjectId,
     collection: CollectionId,
 ) -> StoreResult<()> {
     for table in ["object_extents", "object_instances"] {
-        sqlx::query(&format!(
+        query(format!(
             "UPDATE {table} SET collection_id = $2 WHERE object_id = $1"
         ))
         .bind(id_text(object.0))
         .bind(id_text(collection.0))
-        .execute(&mut *conn)
-        .await
-        .map_err(db_err)?;
+        .execute(conn)
+        .await?;
     }
     Ok(())
 }
@@ -206,14 +203,13 @@ where
 
 /// The collection an object is in (for re-indexing by id).
 pub(crate) async fn collection_of(
-    conn: &mut AnyConnection,
+    conn: &mut Conn<'_>,
     object: ObjectId,
 ) -> StoreResult<Option<CollectionId>> {
-    let row = sqlx::query("SELECT collection_id FROM objects WHERE id = $1")
+    let row = query("SELECT collection_id FROM objects WHERE id = $1")
         .bind(id_text(object.0))
         .fetch_optional(conn)
-        .await
-        .map_err(db_err)?;
+        .await?;
     row.map(|r| get_id(&r, "collection_id").map(CollectionId))
         .transpose()
 }

@@ -8,8 +8,10 @@
 //! own" per change); updating one PostgreSQL row N times in a transaction costs O(N²),
 //! because every update walks the row's growing version chain (100k bumps: ~15 minutes).
 //!
-//! Dropping the value without committing drops the sqlx transaction, which rolls back
-//! before its connection is reused. On PostgreSQL any failed statement aborts the whole
+//! On file-backed SQLite the transaction is the direct writer's ([`crate::writer`]),
+//! elsewhere sqlx's; every statement goes through [`Conn`], so both run the same SQL.
+//! Dropping the value without committing rolls back (the direct writer at once, sqlx
+//! before its connection is reused). On PostgreSQL any failed statement aborts the whole
 //! transaction, so callers must treat every error as the end of the transaction (check
 //! first, then write) on both engines.
 
@@ -23,23 +25,31 @@ use kairos_store::{
     Session, Share, ShareLogEntry, Signal, StoreResult, StoredObject, TimeIndex, Timestamp, User,
     UserId, WriteTx,
 };
-use sqlx::{Any, AnyConnection, Transaction};
+use sqlx::{Any, Transaction};
 
+use crate::conn::Conn;
 use crate::error::db_err;
 use crate::signals::SignalHub;
+use crate::writer::DirectTx;
 use crate::{
     access, changes, collections, identities, jobs, objects, prefs, properties, shares, users,
 };
 
 /// An open write transaction of a [`crate::SqlStore`].
 pub(crate) struct SqlWriteTx {
-    tx: Transaction<'static, Any>,
+    tx: Inner,
     /// Collections this transaction has bumped (and so locked), with the values their row
     /// must end up with.
     bumped: HashMap<CollectionId, Bumped>,
     /// Whether a job was enqueued (workers are told on commit).
     queued_job: bool,
     signals: Arc<SignalHub>,
+}
+
+/// The transaction underneath: sqlx's, or the direct SQLite writer's.
+pub(crate) enum Inner {
+    Sqlx(Transaction<'static, Any>),
+    Direct(DirectTx),
 }
 
 /// The pending sequence state of one locked collection.
@@ -51,7 +61,7 @@ struct Bumped {
 }
 
 impl SqlWriteTx {
-    pub(crate) fn new(tx: Transaction<'static, Any>, signals: Arc<SignalHub>) -> SqlWriteTx {
+    pub(crate) fn new(tx: Inner, signals: Arc<SignalHub>) -> SqlWriteTx {
         SqlWriteTx {
             tx,
             bumped: HashMap::new(),
@@ -76,15 +86,24 @@ impl SqlWriteTx {
         out
     }
 
-    fn conn(&mut self) -> &mut AnyConnection {
-        &mut self.tx
+    fn conn(&mut self) -> Conn<'_> {
+        match &mut self.tx {
+            Inner::Sqlx(tx) => Conn::Pooled(tx),
+            Inner::Direct(tx) => Conn::Direct(tx.conn()),
+        }
     }
 
     /// Writes the in-memory sequence bumps back to their rows.
     async fn flush_seqs(&mut self) -> StoreResult<()> {
-        for (id, b) in &mut self.bumped {
-            if b.dirty {
-                collections::set_seq(&mut self.tx, *id, b.seq, b.modified_at).await?;
+        let dirty: Vec<(CollectionId, i64, Timestamp)> = self
+            .bumped
+            .iter()
+            .filter(|(_, b)| b.dirty)
+            .map(|(id, b)| (*id, b.seq, b.modified_at))
+            .collect();
+        for (id, seq, modified_at) in dirty {
+            collections::set_seq(&mut self.conn(), id, seq, modified_at).await?;
+            if let Some(b) = self.bumped.get_mut(&id) {
                 b.dirty = false;
             }
         }
@@ -95,19 +114,19 @@ impl SqlWriteTx {
 #[async_trait]
 impl WriteTx for SqlWriteTx {
     async fn insert_user(&mut self, user: &User) -> StoreResult<()> {
-        users::insert(self.conn(), user).await
+        users::insert(&mut self.conn(), user).await
     }
 
     async fn set_password_hash(&mut self, id: UserId, hash: &str) -> StoreResult<bool> {
-        users::set_password_hash(self.conn(), id, hash).await
+        users::set_password_hash(&mut self.conn(), id, hash).await
     }
 
     async fn delete_user(&mut self, id: UserId) -> StoreResult<bool> {
-        users::delete(self.conn(), id).await
+        users::delete(&mut self.conn(), id).await
     }
 
     async fn insert_collection(&mut self, collection: &Collection) -> StoreResult<()> {
-        collections::insert(self.conn(), collection).await
+        collections::insert(&mut self.conn(), collection).await
     }
 
     async fn collection_by_path(
@@ -116,12 +135,12 @@ impl WriteTx for SqlWriteTx {
         path: &str,
     ) -> StoreResult<Option<Collection>> {
         self.flush_seqs().await?;
-        collections::by_path(self.conn(), owner, path).await
+        collections::by_path(&mut self.conn(), owner, path).await
     }
 
     async fn collection_tree(&mut self, owner: UserId, path: &str) -> StoreResult<Vec<Collection>> {
         self.flush_seqs().await?;
-        collections::tree(self.conn(), owner, path).await
+        collections::tree(&mut self.conn(), owner, path).await
     }
 
     async fn update_collection_props(
@@ -129,7 +148,7 @@ impl WriteTx for SqlWriteTx {
         id: CollectionId,
         props: &CollectionProps,
     ) -> StoreResult<()> {
-        collections::update_props(self.conn(), id, props).await
+        collections::update_props(&mut self.conn(), id, props).await
     }
 
     async fn bump_seq(&mut self, id: CollectionId, now: Timestamp) -> StoreResult<i64> {
@@ -140,7 +159,7 @@ impl WriteTx for SqlWriteTx {
             b.dirty = true;
             return Ok(b.seq);
         }
-        let seq = collections::bump_seq(self.conn(), id, now).await?;
+        let seq = collections::bump_seq(&mut self.conn(), id, now).await?;
         self.bumped.insert(
             id,
             Bumped {
@@ -153,7 +172,7 @@ impl WriteTx for SqlWriteTx {
     }
 
     async fn delete_collection_tree(&mut self, id: CollectionId) -> StoreResult<()> {
-        collections::delete_tree(self.conn(), id).await
+        collections::delete_tree(&mut self.conn(), id).await
     }
 
     async fn move_collection(
@@ -162,7 +181,7 @@ impl WriteTx for SqlWriteTx {
         new_parent: CollectionId,
         new_path: &str,
     ) -> StoreResult<()> {
-        collections::move_to(self.conn(), id, new_parent, new_path).await
+        collections::move_to(&mut self.conn(), id, new_parent, new_path).await
     }
 
     async fn object(
@@ -170,14 +189,14 @@ impl WriteTx for SqlWriteTx {
         collection: CollectionId,
         name: &str,
     ) -> StoreResult<Option<StoredObject>> {
-        objects::get_one(self.conn(), collection, name).await
+        objects::get_one(&mut self.conn(), collection, name).await
     }
 
     async fn list_objects_with_data(
         &mut self,
         collection: CollectionId,
     ) -> StoreResult<Vec<StoredObject>> {
-        objects::list_with_data(self.conn(), collection).await
+        objects::list_with_data(&mut self.conn(), collection).await
     }
 
     async fn object_name_by_uid(
@@ -185,7 +204,7 @@ impl WriteTx for SqlWriteTx {
         collection: CollectionId,
         uid: &str,
     ) -> StoreResult<Option<String>> {
-        objects::name_by_uid(self.conn(), collection, uid).await
+        objects::name_by_uid(&mut self.conn(), collection, uid).await
     }
 
     async fn put_object(
@@ -194,7 +213,7 @@ impl WriteTx for SqlWriteTx {
         write: &ObjectWrite,
         now: Timestamp,
     ) -> StoreResult<ObjectMeta> {
-        objects::put(self.conn(), collection, write, now).await
+        objects::put(&mut self.conn(), collection, write, now).await
     }
 
     async fn insert_object(
@@ -204,18 +223,19 @@ impl WriteTx for SqlWriteTx {
         created_at: Timestamp,
         modified_at: Timestamp,
     ) -> StoreResult<ObjectMeta> {
-        objects::insert(self.conn(), collection, write, created_at, modified_at).await
+        objects::insert(&mut self.conn(), collection, write, created_at, modified_at).await
     }
 
     async fn set_time_index(&mut self, object: ObjectId, index: &TimeIndex) -> StoreResult<()> {
-        let Some(collection) = crate::time_index::collection_of(self.conn(), object).await? else {
+        let Some(collection) = crate::time_index::collection_of(&mut self.conn(), object).await?
+        else {
             return Ok(());
         };
-        crate::time_index::write(self.conn(), object, collection, Some(index)).await
+        crate::time_index::write(&mut self.conn(), object, collection, Some(index)).await
     }
 
     async fn delete_object(&mut self, collection: CollectionId, name: &str) -> StoreResult<bool> {
-        objects::delete(self.conn(), collection, name).await
+        objects::delete(&mut self.conn(), collection, name).await
     }
 
     async fn move_object(
@@ -226,7 +246,7 @@ impl WriteTx for SqlWriteTx {
         to_name: &str,
         now: Timestamp,
     ) -> StoreResult<ObjectMeta> {
-        objects::move_to(self.conn(), from, from_name, to, to_name, now).await
+        objects::move_to(&mut self.conn(), from, from_name, to, to_name, now).await
     }
 
     async fn record_change(
@@ -237,16 +257,16 @@ impl WriteTx for SqlWriteTx {
         deleted: bool,
         now: Timestamp,
     ) -> StoreResult<()> {
-        changes::record(self.conn(), collection, name, seq, deleted, now).await
+        changes::record(&mut self.conn(), collection, name, seq, deleted, now).await
     }
 
     async fn prune_tombstones(&mut self, older_than: Timestamp) -> StoreResult<u64> {
         self.flush_seqs().await?;
-        changes::prune_tombstones(self.conn(), older_than).await
+        changes::prune_tombstones(&mut self.conn(), older_than).await
     }
 
     async fn dead_properties(&mut self, owner: PropOwner) -> StoreResult<Vec<DeadProperty>> {
-        properties::list(self.conn(), owner).await
+        properties::list(&mut self.conn(), owner).await
     }
 
     async fn set_dead_property(
@@ -254,7 +274,7 @@ impl WriteTx for SqlWriteTx {
         owner: PropOwner,
         prop: &DeadProperty,
     ) -> StoreResult<()> {
-        properties::set(self.conn(), owner, prop).await
+        properties::set(&mut self.conn(), owner, prop).await
     }
 
     async fn remove_dead_property(
@@ -263,48 +283,49 @@ impl WriteTx for SqlWriteTx {
         namespace: &str,
         name: &str,
     ) -> StoreResult<()> {
-        properties::remove(self.conn(), owner, namespace, name).await
+        properties::remove(&mut self.conn(), owner, namespace, name).await
     }
 
     async fn enqueue_job(&mut self, job: &NewJob, now: Timestamp) -> StoreResult<Option<JobId>> {
-        let id = jobs::enqueue(self.conn(), job, now).await?;
+        let id = jobs::enqueue(&mut self.conn(), job, now).await?;
         self.queued_job |= id.is_some();
         Ok(id)
     }
 
     async fn prune_jobs(&mut self, before: Timestamp) -> StoreResult<u64> {
-        jobs::prune(self.conn(), before).await
+        jobs::prune(&mut self.conn(), before).await
     }
 
     async fn insert_credential(&mut self, credential: &Credential) -> StoreResult<()> {
-        access::insert_credential(self.conn(), credential).await
+        access::insert_credential(&mut self.conn(), credential).await
     }
 
     async fn delete_credential(&mut self, user: UserId, id: CredentialId) -> StoreResult<bool> {
-        access::delete_credential(self.conn(), user, id).await
+        access::delete_credential(&mut self.conn(), user, id).await
     }
 
     async fn insert_session(&mut self, session: &Session) -> StoreResult<()> {
-        access::insert_session(self.conn(), session).await
+        access::insert_session(&mut self.conn(), session).await
     }
 
     async fn delete_session(&mut self, hash: &str) -> StoreResult<bool> {
-        access::delete_session(self.conn(), hash).await
+        access::delete_session(&mut self.conn(), hash).await
     }
 
     async fn delete_sessions_of(&mut self, user: UserId) -> StoreResult<u64> {
-        access::delete_sessions_of(self.conn(), user).await
+        access::delete_sessions_of(&mut self.conn(), user).await
     }
 
     async fn prune_sessions(&mut self, now: Timestamp) -> StoreResult<u64> {
-        access::prune_sessions(self.conn(), now).await
+        access::prune_sessions(&mut self.conn(), now).await
     }
 
     async fn set_search_terms(&mut self, object: ObjectId, terms: &[String]) -> StoreResult<()> {
-        let Some(collection) = crate::time_index::collection_of(self.conn(), object).await? else {
+        let Some(collection) = crate::time_index::collection_of(&mut self.conn(), object).await?
+        else {
             return Ok(());
         };
-        crate::search::write(self.conn(), object, collection, terms).await
+        crate::search::write(&mut self.conn(), object, collection, terms).await
     }
 
     async fn link_identity(
@@ -314,7 +335,7 @@ impl WriteTx for SqlWriteTx {
         user: UserId,
         now: Timestamp,
     ) -> StoreResult<()> {
-        identities::link_identity(self.conn(), issuer, subject, user, now).await
+        identities::link_identity(&mut self.conn(), issuer, subject, user, now).await
     }
 
     async fn insert_pending_sign_in(
@@ -322,7 +343,7 @@ impl WriteTx for SqlWriteTx {
         pending: &PendingSignIn,
         now: Timestamp,
     ) -> StoreResult<()> {
-        identities::insert_pending(self.conn(), pending, now).await
+        identities::insert_pending(&mut self.conn(), pending, now).await
     }
 
     async fn take_pending_sign_in(
@@ -330,11 +351,11 @@ impl WriteTx for SqlWriteTx {
         state_hash: &str,
         now: Timestamp,
     ) -> StoreResult<Option<PendingSignIn>> {
-        identities::take_pending(self.conn(), state_hash, now).await
+        identities::take_pending(&mut self.conn(), state_hash, now).await
     }
 
     async fn put_share(&mut self, share: &Share) -> StoreResult<()> {
-        shares::put_share(self.conn(), share).await
+        shares::put_share(&mut self.conn(), share).await
     }
 
     async fn delete_share(
@@ -342,7 +363,7 @@ impl WriteTx for SqlWriteTx {
         collection: CollectionId,
         sharee: UserId,
     ) -> StoreResult<bool> {
-        shares::delete_share(self.conn(), collection, sharee).await
+        shares::delete_share(&mut self.conn(), collection, sharee).await
     }
 
     async fn calendar_prefs(
@@ -350,11 +371,11 @@ impl WriteTx for SqlWriteTx {
         user: UserId,
         collection: CollectionId,
     ) -> StoreResult<Option<CalendarPrefs>> {
-        prefs::prefs_for(self.conn(), user, collection).await
+        prefs::prefs_for(&mut self.conn(), user, collection).await
     }
 
     async fn put_calendar_prefs(&mut self, prefs: &CalendarPrefs) -> StoreResult<()> {
-        prefs::put_prefs(self.conn(), prefs).await
+        prefs::put_prefs(&mut self.conn(), prefs).await
     }
 
     async fn delete_calendar_prefs(
@@ -362,11 +383,11 @@ impl WriteTx for SqlWriteTx {
         user: UserId,
         collection: CollectionId,
     ) -> StoreResult<bool> {
-        prefs::delete_prefs(self.conn(), user, collection).await
+        prefs::delete_prefs(&mut self.conn(), user, collection).await
     }
 
     async fn log_share(&mut self, entry: &ShareLogEntry) -> StoreResult<()> {
-        shares::log_share(self.conn(), entry).await
+        shares::log_share(&mut self.conn(), entry).await
     }
 
     async fn set_public_link(
@@ -375,19 +396,22 @@ impl WriteTx for SqlWriteTx {
         hash: &str,
         now: Timestamp,
     ) -> StoreResult<()> {
-        shares::set_public_link(self.conn(), collection, hash, now).await
+        shares::set_public_link(&mut self.conn(), collection, hash, now).await
     }
 
     async fn delete_public_link(&mut self, collection: CollectionId) -> StoreResult<bool> {
-        shares::delete_public_link(self.conn(), collection).await
+        shares::delete_public_link(&mut self.conn(), collection).await
     }
 
     async fn commit(mut self: Box<Self>) -> StoreResult<()> {
         self.flush_seqs().await?;
         let signals = self.signals_to_send();
-        self.signals.notify_in_tx(&mut self.tx, &signals).await?;
         let hub = self.signals.clone();
-        self.tx.commit().await.map_err(db_err)?;
+        hub.notify_in_tx(&mut self.conn(), &signals).await?;
+        match self.tx {
+            Inner::Sqlx(tx) => tx.commit().await.map_err(db_err)?,
+            Inner::Direct(tx) => tx.commit()?,
+        }
         hub.committed(signals);
         Ok(())
     }

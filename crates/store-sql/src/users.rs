@@ -1,11 +1,11 @@
 //! The `users` table.
 
 use kairos_store::{StoreResult, User, UserId};
-use sqlx::any::AnyRow;
-use sqlx::{Any, AnyConnection, Executor};
+use sqlx::{Any, Executor};
 
+use crate::conn::{Conn, query};
 use crate::error::db_err;
-use crate::row::{get, get_id, id_text};
+use crate::row::{RowRead, get, get_id, id_text};
 
 /// The columns [`from_row`] reads (a macro so statements are `concat!`-ed at compile time).
 macro_rules! columns {
@@ -14,7 +14,7 @@ macro_rules! columns {
     };
 }
 
-fn from_row(row: &AnyRow) -> StoreResult<User> {
+fn from_row(row: &impl RowRead) -> StoreResult<User> {
     Ok(User {
         id: UserId(get_id(row, "id")?),
         name: get(row, "name")?,
@@ -65,31 +65,29 @@ where
 }
 
 /// Inserts a user; a taken name is a unique violation, reported as a conflict.
-pub(crate) async fn insert(conn: &mut AnyConnection, user: &User) -> StoreResult<()> {
-    sqlx::query("INSERT INTO users (id, name, password_hash, created_at) VALUES ($1, $2, $3, $4)")
+pub(crate) async fn insert(conn: &mut Conn<'_>, user: &User) -> StoreResult<()> {
+    query("INSERT INTO users (id, name, password_hash, created_at) VALUES ($1, $2, $3, $4)")
         .bind(id_text(user.id.0))
         .bind(user.name.as_str())
         .bind(user.password_hash.as_str())
         .bind(user.created_at)
         .execute(conn)
-        .await
-        .map_err(db_err)?;
+        .await?;
     Ok(())
 }
 
 /// Replaces a password hash; false if there is no such user.
 pub(crate) async fn set_password_hash(
-    conn: &mut AnyConnection,
+    conn: &mut Conn<'_>,
     id: UserId,
     hash: &str,
 ) -> StoreResult<bool> {
-    let done = sqlx::query("UPDATE users SET password_hash = $2 WHERE id = $1")
+    let done = query("UPDATE users SET password_hash = $2 WHERE id = $1")
         .bind(id_text(id.0))
         .bind(hash)
         .execute(conn)
-        .await
-        .map_err(db_err)?;
-    Ok(done.rows_affected() > 0)
+        .await?;
+    Ok(done > 0)
 }
 
 /// Deletes a user and everything they own.
@@ -97,17 +95,15 @@ pub(crate) async fn set_password_hash(
 /// Their collections are deleted explicitly by owner first (one statement, whatever the
 /// depth of the tree) rather than through a chain of cascades; members, change log and
 /// dead properties then go with their collections by `ON DELETE CASCADE`.
-pub(crate) async fn delete(conn: &mut AnyConnection, id: UserId) -> StoreResult<bool> {
+pub(crate) async fn delete(conn: &mut Conn<'_>, id: UserId) -> StoreResult<bool> {
     let id = id_text(id.0);
-    sqlx::query("DELETE FROM collections WHERE owner_id = $1")
+    query("DELETE FROM collections WHERE owner_id = $1")
         .bind(id.as_str())
-        .execute(&mut *conn)
-        .await
-        .map_err(db_err)?;
-    let done = sqlx::query("DELETE FROM users WHERE id = $1")
+        .execute(conn)
+        .await?;
+    let done = query("DELETE FROM users WHERE id = $1")
         .bind(id.as_str())
-        .execute(&mut *conn)
-        .await
-        .map_err(db_err)?;
-    Ok(done.rows_affected() > 0)
+        .execute(conn)
+        .await?;
+    Ok(done > 0)
 }
