@@ -382,3 +382,32 @@ async fn a_calendar_limited_app_password_sees_its_own_privileges_in_the_home_lis
         assert!(!home.contains(&"bind".to_owned()), "{home:?}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn requests_presenting_one_password_at_once_share_a_single_argon2_check() {
+    let h = Harness::new().await;
+    let before = h.core.password_checks();
+    let tries: Vec<_> = (0..8)
+        .map(|_| {
+            let core = h.core.clone();
+            tokio::spawn(async move {
+                core.authenticate_password("alice", "alice-password", None)
+                    .await
+            })
+        })
+        .collect();
+    for t in tries {
+        assert_eq!(t.await.unwrap().unwrap().name(), "alice");
+    }
+    // One check; the others waited for it and found it in the cache (each check holds
+    // argon2's 19 MiB: two at once were a 38 MiB spike every time the cache entry ran out).
+    assert_eq!(h.core.password_checks() - before, 1);
+    // A wrong password is still checked, and refused.
+    assert!(
+        h.core
+            .authenticate_password("alice", "not-alice-password", None)
+            .await
+            .is_err()
+    );
+    assert_eq!(h.core.password_checks() - before, 2);
+}

@@ -11,6 +11,7 @@ mod tokens;
 pub(crate) use tokens::{new_secret, secret_hash};
 
 use std::net::IpAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
 
 use tokio::sync::Semaphore;
@@ -27,6 +28,10 @@ use crate::access::Principal;
 use crate::config::AuthConfig;
 use crate::{CoreError, CoreResult, Kairos};
 
+/// Shards of the one-check-per-credential locks: more only spread unrelated credentials
+/// that happen to share a shard (they then wait for each other's check).
+const CREDENTIAL_SHARDS: usize = 16;
+
 /// Authentication state shared by every request.
 pub struct Authenticator {
     cache: CredentialCache,
@@ -34,6 +39,12 @@ pub struct Authenticator {
     /// argon2 needs ~19 MiB and tens of milliseconds per check: bound how many run at once
     /// so a burst of cold connections cannot exhaust memory or starve the runtime.
     verify_slots: Arc<Semaphore>,
+    /// One check at a time per credential (by a shard of its cache key): requests that
+    /// present the same pair while it is being checked wait for that check and find its
+    /// result in the cache, instead of each running argon2 (and holding its 19 MiB).
+    same_credential: Box<[tokio::sync::Mutex<()>]>,
+    /// argon2 checks run by this process.
+    checks: AtomicU64,
     /// Hash checked when the user does not exist, so timing does not reveal user names.
     decoy_hash: OnceLock<String>,
     /// The single sign-on provider, when one is configured.
@@ -53,6 +64,10 @@ impl Authenticator {
                 config.block_duration,
             ),
             verify_slots: Arc::new(Semaphore::new(config.max_concurrent_verifications.max(1))),
+            same_credential: (0..CREDENTIAL_SHARDS)
+                .map(|_| tokio::sync::Mutex::new(()))
+                .collect(),
+            checks: AtomicU64::new(0),
             decoy_hash: OnceLock::new(),
             limits: limits::RequestLimits::new(),
             provider: config.oidc.as_ref().and_then(|_| {
@@ -78,6 +93,11 @@ impl Authenticator {
 }
 
 impl Kairos {
+    /// How many argon2 password checks this process has run.
+    pub fn password_checks(&self) -> u64 {
+        self.auth.checks.load(Ordering::Relaxed)
+    }
+
     /// Checks a user name and password (HTTP Basic). Successful checks are cached briefly;
     /// failures count towards a throttle per user name and per client address.
     pub async fn authenticate_password(
@@ -112,6 +132,11 @@ impl Kairos {
             return Err(CoreError::RateLimited(wait));
         }
 
+        let shard = usize::from(key[0]) % auth.same_credential.len();
+        let _same = auth.same_credential[shard].lock().await;
+        if let Some(principal) = auth.cache.get(&key) {
+            return Ok(principal);
+        }
         let permit = auth
             .verify_slots
             .clone()
@@ -128,6 +153,7 @@ impl Kairos {
             None => auth.decoy_hash()?,
         };
         let candidate = password.to_owned();
+        auth.checks.fetch_add(1, Ordering::Relaxed);
         let verified =
             tokio::task::spawn_blocking(move || verify_password(&candidate, &stored_hash))
                 .await
