@@ -1,11 +1,13 @@
 //! The `changes` table: the per-collection change log behind sync-collection.
 
 use kairos_store::{CollectionId, FetchedObject, MemberChange, StoreResult, Timestamp};
-use sqlx::{Any, Executor};
 
 use crate::conn::{Conn, query};
-use crate::error::db_err;
+use crate::direct::Arg;
 use crate::objects::meta_from_row;
+use crate::pool::Pools;
+use crate::read::Decoder;
+use crate::row::Row;
 use crate::row::{get, id_text};
 
 /// Records the latest change of one member: one row per (collection, name), upserted.
@@ -69,49 +71,52 @@ fn since_sql(include_deleted: bool, with_data: bool) -> &'static str {
     }
 }
 
-/// Members changed after `after_seq`, oldest first, at most `limit`, in one query.
-pub(crate) async fn since<'c, E>(
-    ex: E,
+/// Members changed after `after_seq`, oldest first, at most `limit`, in one query (on
+/// SQLite directly, on one blocking thread).
+pub(crate) async fn since(
+    pools: &Pools,
     collection: CollectionId,
     after_seq: i64,
     include_deleted: bool,
     limit: Option<u32>,
     with_data: bool,
-) -> StoreResult<Vec<MemberChange>>
-where
-    E: Executor<'c, Database = Any>,
-{
+) -> StoreResult<Vec<MemberChange>> {
     // Both engines take a bound LIMIT; "no limit" is the largest value rather than a
     // second statement text (PostgreSQL rejects a negative LIMIT, SQLite a NULL one).
     let limit = limit.map_or(i64::MAX, i64::from);
-    let rows = sqlx::query(since_sql(include_deleted, with_data))
-        .bind(id_text(collection.0))
-        .bind(after_seq)
-        .bind(limit)
-        .fetch_all(ex)
+    let args = vec![
+        Arg::Text(id_text(collection.0)),
+        Arg::Int(after_seq),
+        Arg::Int(limit),
+    ];
+    let decode: Decoder<MemberChange> = if with_data {
+        |row| change_from_row(row, true)
+    } else {
+        |row| change_from_row(row, false)
+    };
+    pools
+        .all(since_sql(include_deleted, with_data).into(), args, decode)
         .await
-        .map_err(db_err)?;
-    let mut out = Vec::with_capacity(rows.len());
-    for row in &rows {
-        let present: Option<String> = get(row, "id")?;
-        let object = match present {
-            Some(_) => Some(FetchedObject {
-                meta: meta_from_row(row)?,
-                data: if with_data {
-                    Some(get(row, "data")?)
-                } else {
-                    None
-                },
-            }),
-            None => None,
-        };
-        out.push(MemberChange {
-            name: get(row, "change_name")?,
-            seq: get(row, "change_seq")?,
-            object,
-        });
-    }
-    Ok(out)
+}
+
+fn change_from_row(row: &Row<'_>, with_data: bool) -> StoreResult<MemberChange> {
+    let present: Option<String> = get(row, "id")?;
+    let object = match present {
+        Some(_) => Some(FetchedObject {
+            meta: meta_from_row(row)?,
+            data: if with_data {
+                Some(get(row, "data")?)
+            } else {
+                None
+            },
+        }),
+        None => None,
+    };
+    Ok(MemberChange {
+        name: get(row, "change_name")?,
+        seq: get(row, "change_seq")?,
+        object,
+    })
 }
 
 /// Drops tombstones recorded before `older_than` and raises each affected collection's

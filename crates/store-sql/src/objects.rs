@@ -157,26 +157,20 @@ pub(crate) async fn meta(
         .await
 }
 
-/// Every member's metadata, ordered by name (byte order, re-sorted in Rust so both engines
-/// agree; the rows arrive index-ordered, so this is a linear pass).
-pub(crate) async fn list<'c, E>(ex: E, collection: CollectionId) -> StoreResult<Vec<ObjectMeta>>
-where
-    E: Executor<'c, Database = Any>,
-{
-    let sql = concat!(
-        "SELECT ",
-        meta_columns!(),
-        " FROM objects WHERE collection_id = $1 ORDER BY name"
-    );
-    let rows = sqlx::query(sql)
-        .bind(id_text(collection.0))
-        .fetch_all(ex)
-        .await
-        .map_err(db_err)?;
-    let mut out = rows
-        .iter()
-        .map(meta_from_row)
-        .collect::<StoreResult<Vec<_>>>()?;
+const LIST: &str = concat!(
+    "SELECT ",
+    meta_columns!(),
+    " FROM objects WHERE collection_id = $1 ORDER BY name"
+);
+
+/// Every member's metadata, ordered by name (byte order, sorted in Rust so both engines
+/// agree whatever the collation); on SQLite directly, on one blocking thread.
+pub(crate) async fn read_list(
+    pools: &Pools,
+    collection: CollectionId,
+) -> StoreResult<Vec<ObjectMeta>> {
+    let args = vec![Arg::Text(id_text(collection.0))];
+    let mut out = pools.all(LIST.into(), args, meta_row).await?;
     out.sort_by(|a, b| a.name.cmp(&b.name));
     Ok(out)
 }
@@ -184,7 +178,7 @@ where
 const LIST_WITH_DATA: &str = concat!(
     "SELECT ",
     meta_columns!(),
-    ", data FROM objects WHERE collection_id = $1"
+    ", data FROM objects WHERE collection_id = $1 ORDER BY name"
 );
 
 /// Every member with its bytes, ordered by name (byte order).

@@ -135,7 +135,7 @@ impl Store for SqlStore {
     }
 
     async fn list_objects(&self, collection: CollectionId) -> StoreResult<Vec<ObjectMeta>> {
-        objects::list(&self.pools.reader, collection).await
+        objects::read_list(&self.pools, collection).await
     }
 
     async fn list_objects_with_data(
@@ -180,7 +180,7 @@ impl Store for SqlStore {
         with_data: bool,
     ) -> StoreResult<Vec<MemberChange>> {
         changes::since(
-            &self.pools.reader,
+            &self.pools,
             collection,
             after_seq,
             include_deleted,
