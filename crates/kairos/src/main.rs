@@ -11,7 +11,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 /// mimalloc option read from the environment when the allocator starts: with arenas
 /// committed eagerly (its default where the OS overcommits), memory freed after a burst
 /// (argon2's 19 MiB per password check, large answers) stayed resident; off, peak RSS over
-/// the benchmark scenarios went from 104–157 MB to 64–91 MB at the same throughput
+/// the benchmark scenarios went from 104–157 MB to 64–99 MB, throughput within the noise
 /// (docs/benchmarks.md). An operator's own setting wins.
 const ALLOCATOR_SETTING: (&str, &str) = ("MIMALLOC_ARENA_EAGER_COMMIT", "0");
 

@@ -137,9 +137,8 @@ pub(crate) async fn prune_tombstones(
     .bind(older_than)
     .execute(conn)
     .await?;
-    let done = query("DELETE FROM changes WHERE deleted = 1 AND changed_at < $1")
+    query("DELETE FROM changes WHERE deleted = 1 AND changed_at < $1")
         .bind(older_than)
         .execute(conn)
-        .await?;
-    Ok(done)
+        .await
 }

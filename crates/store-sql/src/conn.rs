@@ -4,6 +4,7 @@
 //! the same on both.
 
 use std::borrow::Cow;
+use std::cell::OnceCell;
 use std::sync::Arc;
 
 use kairos_store::{StoreError, StoreResult};
@@ -14,7 +15,7 @@ use sqlx::any::AnyRow;
 use crate::direct::{self, Arg, direct_err};
 use crate::error::{corrupt, db_err};
 use crate::read::{Decoder, bound, pooled_all, pooled_optional};
-use crate::row::{Column, RowRead};
+use crate::row::{Column, Row, RowRead};
 
 /// The connection a statement runs on.
 pub(crate) enum Conn<'a> {
@@ -72,13 +73,8 @@ impl Query<'_> {
                 .map_err(db_err)?
                 .map(OwnedRow::Pooled)),
             Conn::Direct(c) => {
-                let mut statement = direct::bound(c, &self.sql, &self.args)?;
-                let names = column_names(&statement);
-                let mut rows = statement.raw_query();
-                rows.next()
-                    .map_err(direct_err)?
-                    .map(|row| DirectRow::read(&names, row))
-                    .transpose()
+                let names = OnceCell::new();
+                direct::optional(c, &self.sql, &self.args, |r| DirectRow::read(&names, r))
             }
         }
     }
@@ -101,25 +97,11 @@ impl Query<'_> {
                 .map(OwnedRow::Pooled)
                 .collect()),
             Conn::Direct(c) => {
-                let mut statement = direct::bound(c, &self.sql, &self.args)?;
-                let names = column_names(&statement);
-                let mut rows = statement.raw_query();
-                let mut out = Vec::new();
-                while let Some(row) = rows.next().map_err(direct_err)? {
-                    out.push(DirectRow::read(&names, row)?);
-                }
-                Ok(out)
+                let names = OnceCell::new();
+                direct::all(c, &self.sql, &self.args, |r| DirectRow::read(&names, r))
             }
         }
     }
-}
-
-fn column_names(statement: &rusqlite::Statement<'_>) -> Arc<[String]> {
-    statement
-        .column_names()
-        .into_iter()
-        .map(str::to_owned)
-        .collect()
 }
 
 /// A result row owned by the caller, from either driver.
@@ -137,7 +119,19 @@ pub(crate) struct DirectRow {
 }
 
 impl DirectRow {
-    fn read(names: &Arc<[String]>, row: &rusqlite::Row<'_>) -> StoreResult<OwnedRow> {
+    /// Copies a row out of its statement; the column names are read once per statement
+    /// into `names` and shared by its rows.
+    fn read(names: &OnceCell<Arc<[String]>>, row: &Row<'_>) -> StoreResult<OwnedRow> {
+        let Row::Direct(row) = row else {
+            return Err(StoreError::Backend("a sqlx row on the direct path".into()));
+        };
+        let names = names.get_or_init(|| {
+            row.as_ref()
+                .column_names()
+                .into_iter()
+                .map(str::to_owned)
+                .collect()
+        });
         let values = (0..names.len())
             .map(|i| row.get::<_, Value>(i).map_err(direct_err))
             .collect::<StoreResult<Vec<Value>>>()?;

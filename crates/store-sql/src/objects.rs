@@ -187,7 +187,7 @@ pub(crate) async fn list_with_data(
     collection: CollectionId,
 ) -> StoreResult<Vec<StoredObject>> {
     let args = [Arg::Text(id_text(collection.0))];
-    by_name(conn.all(LIST_WITH_DATA, &args, stored_row).await?)
+    Ok(by_name(conn.all(LIST_WITH_DATA, &args, stored_row).await?))
 }
 
 /// [`list_with_data`] outside a transaction.
@@ -196,12 +196,14 @@ pub(crate) async fn read_list_with_data(
     collection: CollectionId,
 ) -> StoreResult<Vec<StoredObject>> {
     let args = vec![Arg::Text(id_text(collection.0))];
-    by_name(pools.all(LIST_WITH_DATA.into(), args, stored_row).await?)
+    Ok(by_name(
+        pools.all(LIST_WITH_DATA.into(), args, stored_row).await?,
+    ))
 }
 
-fn by_name(mut objects: Vec<StoredObject>) -> StoreResult<Vec<StoredObject>> {
+fn by_name(mut objects: Vec<StoredObject>) -> Vec<StoredObject> {
     objects.sort_by(|a, b| a.meta.name.cmp(&b.meta.name));
-    Ok(objects)
+    objects
 }
 
 /// The named members that exist, ordered by name; duplicates in `names` are ignored.

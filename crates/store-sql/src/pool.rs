@@ -4,8 +4,9 @@
 //! write lock makes them spin on `SQLITE_BUSY`, so writes queue in-process for one
 //! connection: on a file, the direct writer ([`crate::writer`]) for transactions and a
 //! pool of exactly one sqlx connection for migrations and job bookkeeping, while reads
-//! use a reader pool (WAL lets them run alongside the writer). On PostgreSQL both roles share one pool: row locks
-//! serialize writers to the same collection and everything else runs in parallel.
+//! use a reader pool (WAL lets them run alongside the writer). On PostgreSQL both roles
+//! share one pool: row locks serialize writers to the same collection and everything else
+//! runs in parallel.
 
 use std::str::FromStr;
 use std::sync::Arc;

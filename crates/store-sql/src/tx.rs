@@ -52,6 +52,15 @@ pub(crate) enum Inner {
     Direct(DirectTx),
 }
 
+impl Inner {
+    fn conn(&mut self) -> Conn<'_> {
+        match self {
+            Inner::Sqlx(tx) => Conn::Pooled(tx),
+            Inner::Direct(tx) => Conn::Direct(tx.conn()),
+        }
+    }
+}
+
 /// The pending sequence state of one locked collection.
 struct Bumped {
     seq: i64,
@@ -87,23 +96,14 @@ impl SqlWriteTx {
     }
 
     fn conn(&mut self) -> Conn<'_> {
-        match &mut self.tx {
-            Inner::Sqlx(tx) => Conn::Pooled(tx),
-            Inner::Direct(tx) => Conn::Direct(tx.conn()),
-        }
+        self.tx.conn()
     }
 
     /// Writes the in-memory sequence bumps back to their rows.
     async fn flush_seqs(&mut self) -> StoreResult<()> {
-        let dirty: Vec<(CollectionId, i64, Timestamp)> = self
-            .bumped
-            .iter()
-            .filter(|(_, b)| b.dirty)
-            .map(|(id, b)| (*id, b.seq, b.modified_at))
-            .collect();
-        for (id, seq, modified_at) in dirty {
-            collections::set_seq(&mut self.conn(), id, seq, modified_at).await?;
-            if let Some(b) = self.bumped.get_mut(&id) {
+        for (id, b) in &mut self.bumped {
+            if b.dirty {
+                collections::set_seq(&mut self.tx.conn(), *id, b.seq, b.modified_at).await?;
                 b.dirty = false;
             }
         }
