@@ -23,6 +23,9 @@ pub struct CoreConfig {
     pub max_query_instances: usize,
     /// How background job workers behave.
     pub worker: crate::WorkerConfig,
+    /// Large answers (REPORT, PROPFIND Depth 1) built and sent at once; more wait their
+    /// turn. 0: no limit.
+    pub concurrent_answers: usize,
 }
 
 impl Default for CoreConfig {
@@ -37,6 +40,7 @@ impl Default for CoreConfig {
             time_index: crate::TimeIndexConfig::default(),
             max_query_instances: 10_000,
             worker: crate::WorkerConfig::default(),
+            concurrent_answers: crate::turns::default_at_once(),
         }
     }
 }

@@ -52,6 +52,8 @@ pub struct Periodic {
     pub kind: &'static str,
     /// How often.
     pub every: Duration,
+    /// Also once whenever a worker starts.
+    pub at_start: bool,
 }
 
 /// How a worker behaves.
@@ -105,7 +107,9 @@ impl JobHandlers {
             .register(REFRESH_TIME_INDEX, RefreshTimeIndex)
             .register(PRUNE_JOBS, PruneJobs)
             .every(PRUNE_SYNC_HISTORY, hourly)
-            .every(REFRESH_TIME_INDEX, hourly)
+            // Also at start: a migration that changes the index marks every object due,
+            // and until it is re-indexed its queries take the slower evaluating path.
+            .every_and_at_start(REFRESH_TIME_INDEX, hourly)
             .every(PRUNE_JOBS, hourly)
     }
 
@@ -117,7 +121,21 @@ impl JobHandlers {
 
     /// Schedules a job of `kind` (empty payload) once per `every`.
     pub fn every(mut self, kind: &'static str, every: Duration) -> Self {
-        self.periodic.push(Periodic { kind, every });
+        self.periodic.push(Periodic {
+            kind,
+            every,
+            at_start: false,
+        });
+        self
+    }
+
+    /// Like [`JobHandlers::every`], and once more whenever a worker starts.
+    pub fn every_and_at_start(mut self, kind: &'static str, every: Duration) -> Self {
+        self.periodic.push(Periodic {
+            kind,
+            every,
+            at_start: true,
+        });
         self
     }
 }
@@ -205,6 +223,22 @@ impl Kairos {
         Ok(id)
     }
 
+    /// Enqueues the start-up run of the periodic kinds that ask for one.
+    async fn schedule_start(&self, handlers: &JobHandlers) -> CoreResult<()> {
+        let now = now_ms();
+        for p in handlers.periodic.iter().filter(|p| p.at_start) {
+            let job = NewJob {
+                kind: p.kind.to_owned(),
+                payload: String::new(),
+                run_at: now,
+                max_attempts: 3,
+                dedupe_key: Some(format!("{}@start-{now}", p.kind)),
+            };
+            self.enqueue_job(job).await?;
+        }
+        Ok(())
+    }
+
     /// Enqueues this period's job of every periodic kind not yet scheduled (by any node).
     async fn schedule_periodic(&self, handlers: &JobHandlers) -> CoreResult<()> {
         let now = now_ms();
@@ -283,6 +317,9 @@ impl Kairos {
         let poll = self.config.worker.poll;
         let mut signals = None;
         let mut last_schedule: Option<tokio::time::Instant> = None;
+        if let Err(e) = self.schedule_start(&handlers).await {
+            tracing::warn!(error = %e, "scheduling start-up jobs failed");
+        }
         while !*stop.borrow() {
             if signals.is_none() {
                 // Until the listener connects (again), polling alone finds the work.

@@ -27,6 +27,7 @@ mod sharing;
 mod sync;
 mod time_index;
 mod transfer;
+mod turns;
 pub mod users;
 
 use std::sync::Arc;
@@ -51,6 +52,7 @@ pub use sharing::{ShareChange, ShareRefusal, Sharee, ShareeAddress};
 pub use sync::{SyncPage, SyncToken};
 pub use time_index::TimeIndexConfig;
 pub use transfer::{TransferOutcome, TransferTarget};
+pub use turns::AnswerTurn;
 
 /// The services, over one store. Cheap to share (`Arc`).
 pub struct Kairos {
@@ -61,12 +63,14 @@ pub struct Kairos {
     cache: cache::MemberCache,
     /// Set once the process begins to stop: long-lived answers (live streams) end.
     stopping: tokio::sync::watch::Sender<bool>,
+    turns: turns::AnswerTurns,
 }
 
 impl Kairos {
     /// Services over `store` with `config`.
     pub fn new(store: Arc<dyn Store>, config: CoreConfig) -> Self {
         Kairos {
+            turns: turns::AnswerTurns::new(config.concurrent_answers),
             auth: auth::Authenticator::new(&config.auth),
             cache: cache::MemberCache::new(config.cache),
             store,
@@ -94,6 +98,18 @@ impl Kairos {
     /// Whether the database answers (readiness probe).
     pub async fn ready(&self) -> CoreResult<()> {
         Ok(self.store.ping().await?)
+    }
+
+    /// Waits for a turn to build and send a large answer (a REPORT, a Depth 1 PROPFIND):
+    /// at most `concurrent_answers` at once, first come first served. Hold the turn until
+    /// the answer is sent.
+    pub async fn large_answer_turn(&self) -> AnswerTurn {
+        self.turns.wait().await
+    }
+
+    /// Turns for large answers free right now (`None`: no limit; for metrics and tests).
+    pub fn free_answer_turns(&self) -> Option<usize> {
+        self.turns.free()
     }
 
     /// Database connections in use (for metrics).

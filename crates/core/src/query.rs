@@ -4,9 +4,11 @@
 
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
-use kairos_ical::query::{CalendarDataRequest, CompFilter, FilterProblem, FreeBusy, QueryOptions};
+use kairos_ical::query::{
+    BusyKind, BusyPeriod, CalendarDataRequest, CompFilter, FilterProblem, FreeBusy, QueryOptions,
+};
 use kairos_ical::{ComponentKind, TimeRange};
-use kairos_store::{Collection, FetchedObject, ObjectMeta};
+use kairos_store::{BusyState, Collection, FetchedObject, ObjectMeta};
 
 use crate::error::{Condition, CoreError, CoreResult};
 use crate::{Kairos, Reader};
@@ -250,7 +252,8 @@ impl Kairos {
     }
 
     /// Free/busy of the calendar `reader` opens over `range` (RFC 4791 §7.10): busy time
-    /// from events and VFREEBUSY objects, merged.
+    /// from events and VFREEBUSY objects, merged. Instances the index knows the busy state
+    /// of are taken from it; only the other objects are read and evaluated.
     pub async fn free_busy(
         &self,
         reader: &Reader,
@@ -258,20 +261,30 @@ impl Kairos {
         zone: Option<&QueryZone>,
     ) -> CoreResult<FreeBusy> {
         let opts = self.query_options(reader.collection(), zone);
+        let collection = reader.collection().id;
+        let indexed = self
+            .store
+            .busy_in_range(collection, ms(range.start), ms(range.end))
+            .await?;
         let mut busy = FreeBusy::new(range);
-        for kind in [ComponentKind::Event, ComponentKind::FreeBusy] {
-            let candidates = self
-                .store
-                .objects_in_range(reader.collection().id, kind, ms(range.start), ms(range.end))
-                .await?;
-            let metas = candidates.into_iter().map(|c| c.meta).collect();
-            for object in self.with_bodies(reader.collection().id, metas).await? {
-                let Some(data) = object.data.as_deref() else {
-                    continue;
-                };
-                if let Err(e) = busy.add(data, &opts) {
-                    tracing::warn!(object = %object.meta.name, error = %e, "stored object not evaluable");
-                }
+        busy.add_periods(indexed.intervals.iter().filter_map(|i| {
+            Some(BusyPeriod {
+                start: Timestamp::from_millisecond(i.start).ok()?,
+                end: Timestamp::from_millisecond(i.end).ok()?,
+                kind: match i.state {
+                    BusyState::Free => return None,
+                    BusyState::Busy => BusyKind::Busy,
+                    BusyState::Tentative => BusyKind::Tentative,
+                    BusyState::Unavailable => BusyKind::Unavailable,
+                },
+            })
+        }));
+        for object in self.with_bodies(collection, indexed.evaluate).await? {
+            let Some(data) = object.data.as_deref() else {
+                continue;
+            };
+            if let Err(e) = busy.add(data, &opts) {
+                tracing::warn!(object = %object.meta.name, error = %e, "stored object not evaluable");
             }
         }
         Ok(busy)

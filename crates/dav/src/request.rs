@@ -1,9 +1,12 @@
 //! One DAV request: authentication, body reading and dispatch on the method.
 
+use std::time::Duration;
+
 use axum::body::{Body, Bytes};
 use axum::response::Response;
 use http::{HeaderMap, Method, Request, StatusCode, header};
-use kairos_core::{Conditions, EtagMatch, Kairos, Principal};
+use http_body_util::BodyExt;
+use kairos_core::{AnswerTurn, Conditions, EtagMatch, Kairos, Principal};
 use kairos_dav_proto::headers::{Depth, EntityTagMatch, parse_etag_list};
 
 use crate::DavState;
@@ -122,5 +125,60 @@ pub(crate) async fn handle(state: &DavState, req: Request<Body>) -> DavResult<Re
         body,
         host,
     };
-    methods::run(&ctx).await
+    let depth = ctx.header(&header::HeaderName::from_static("depth"));
+    if !is_large_answer(&ctx.method, depth) {
+        return methods::run(&ctx).await;
+    }
+    let turn = ctx.core.large_answer_turn().await;
+    Ok(held_until_sent(methods::run(&ctx).await?, turn))
+}
+
+/// Whether the request may answer with many members: a REPORT, or a PROPFIND deeper than
+/// the resource itself.
+fn is_large_answer(method: &Method, depth: Option<&str>) -> bool {
+    match method.as_str() {
+        "REPORT" => true,
+        "PROPFIND" => depth.map(str::trim) != Some("0"),
+        _ => false,
+    }
+}
+
+/// How long a built answer keeps its turn while the client reads it: long enough for any
+/// client reading at a reasonable pace, short enough that clients which read slowly (or
+/// not at all) cannot keep everyone else's answers waiting.
+const SEND_TURN_LIMIT: Duration = Duration::from_secs(1);
+
+/// The response, keeping `turn` until its body has been sent, the client went away or
+/// [`SEND_TURN_LIMIT`] passed: the body, not only its building, is what stays in memory
+/// while a client reads.
+fn held_until_sent(response: Response, turn: AnswerTurn) -> Response {
+    let (sent, on_sent) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(async move {
+        // Resolves when the body (holding `sent`) is dropped.
+        let _ = tokio::time::timeout(SEND_TURN_LIMIT, on_sent).await;
+        drop(turn);
+    });
+    response.map(|body| {
+        Body::new(body.map_frame(move |frame| {
+            let _held = &sent;
+            frame
+        }))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reports_and_deep_propfinds_are_large_answers() {
+        let method = |m: &str| Method::from_bytes(m.as_bytes()).unwrap();
+        assert!(is_large_answer(&method("REPORT"), None));
+        assert!(is_large_answer(&method("REPORT"), Some("0")));
+        assert!(is_large_answer(&method("PROPFIND"), Some("1")));
+        assert!(is_large_answer(&method("PROPFIND"), None));
+        assert!(!is_large_answer(&method("PROPFIND"), Some(" 0")));
+        assert!(!is_large_answer(&method("GET"), None));
+        assert!(!is_large_answer(&method("PUT"), Some("1")));
+    }
 }

@@ -32,7 +32,7 @@ pub use error::{IngestError, Precondition};
 pub use kind::{ComponentKind, ComponentSet};
 pub use object::{CalendarObject, ingest};
 pub use recur::{
-    AlarmTrigger, Bounds, Expansion, Instance, Schedule, Span, zone_by_name,
+    AlarmTrigger, Bounds, Expansion, Instance, InstanceBusy, Schedule, Span, zone_by_name,
     zone_of_calendar_timezone,
 };
 pub use summary::{ComponentSummary, When, summarize};

@@ -58,6 +58,8 @@ pub struct Settings {
     pub db_acquire_timeout_secs: u64,
     /// Background jobs a worker runs at once.
     pub worker_batch: u32,
+    /// REPORT and Depth 1 PROPFIND answers built and sent at once (0: no limit).
+    pub concurrent_answers: usize,
     /// Serve Prometheus metrics at /metrics.
     pub metrics: bool,
     /// Seconds a verified password stays cached.
@@ -122,6 +124,7 @@ impl Default for Settings {
             db_statement_timeout_ms: 30_000,
             db_acquire_timeout_secs: 30,
             worker_batch: 8,
+            concurrent_answers: kairos_core::CoreConfig::default().concurrent_answers,
             metrics: true,
             auth_cache_ttl_secs: 60,
             auth_max_failures: 10,
@@ -215,6 +218,7 @@ impl Settings {
         core.time_index.max_instances = self.index_max_instances.max(1);
         core.max_query_instances = self.max_query_instances.max(1);
         core.worker.batch = self.worker_batch.max(1);
+        core.concurrent_answers = self.concurrent_answers;
         core.auth.session_lifetime = Duration::from_secs(self.session_hours.max(1) * 3600);
         core.auth.oidc = (!self.oidc_issuer.is_empty()).then(|| kairos_core::auth::OidcConfig {
             issuer: self.oidc_issuer.clone(),
@@ -245,6 +249,7 @@ Settings (TOML key = environment variable, default):
   db_statement_timeout_ms KAIROS_DB_STATEMENT_TIMEOUT_MS 30000 (PostgreSQL; 0: none)
   db_acquire_timeout_secs KAIROS_DB_ACQUIRE_TIMEOUT_SECS 30
   worker_batch        KAIROS_WORKER_BATCH         8 (jobs run at once by a worker)
+  concurrent_answers  KAIROS_CONCURRENT_ANSWERS   2 per core (REPORT/Depth 1 PROPFIND answers at once; 0: no limit)
   metrics             KAIROS_METRICS              true (Prometheus text at /metrics)
   auth_cache_ttl_secs KAIROS_AUTH_CACHE_TTL_SECS  60
   auth_max_failures   KAIROS_AUTH_MAX_FAILURES    10

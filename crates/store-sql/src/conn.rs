@@ -119,19 +119,13 @@ pub(crate) struct DirectRow {
 }
 
 impl DirectRow {
-    /// Copies a row out of its statement; the column names are read once per statement
-    /// into `names` and shared by its rows.
-    fn read(names: &OnceCell<Arc<[String]>>, row: &Row<'_>) -> StoreResult<OwnedRow> {
-        let Row::Direct(row) = row else {
+    /// Copies a row out of its statement; the statement's column names are copied once
+    /// into `shared` and shared by its rows.
+    fn read(shared: &OnceCell<Arc<[String]>>, row: &Row<'_>) -> StoreResult<OwnedRow> {
+        let Row::Direct { row, names } = row else {
             return Err(StoreError::Backend("a sqlx row on the direct path".into()));
         };
-        let names = names.get_or_init(|| {
-            row.as_ref()
-                .column_names()
-                .into_iter()
-                .map(str::to_owned)
-                .collect()
-        });
+        let names = shared.get_or_init(|| Arc::from(*names));
         let values = (0..names.len())
             .map(|i| row.get::<_, Value>(i).map_err(direct_err))
             .collect::<StoreResult<Vec<Value>>>()?;

@@ -255,10 +255,11 @@ pub(crate) fn all<T>(
     decode: impl Fn(&Row<'_>) -> StoreResult<T>,
 ) -> StoreResult<Vec<T>> {
     let mut statement = bound(conn, sql, args)?;
+    let names = column_names(&statement);
     let mut rows = statement.raw_query();
     let mut out = Vec::new();
     while let Some(row) = rows.next().map_err(direct_err)? {
-        out.push(decode(&Row::Direct(row))?);
+        out.push(decode(&Row::Direct { row, names: &names })?);
     }
     Ok(out)
 }
@@ -271,11 +272,20 @@ pub(crate) fn optional<T>(
     decode: impl Fn(&Row<'_>) -> StoreResult<T>,
 ) -> StoreResult<Option<T>> {
     let mut statement = bound(conn, sql, args)?;
+    let names = column_names(&statement);
     let mut rows = statement.raw_query();
     rows.next()
         .map_err(direct_err)?
-        .map(|row| decode(&Row::Direct(row)))
+        .map(|row| decode(&Row::Direct { row, names: &names }))
         .transpose()
+}
+
+fn column_names(statement: &rusqlite::Statement<'_>) -> Vec<String> {
+    statement
+        .column_names()
+        .into_iter()
+        .map(str::to_owned)
+        .collect()
 }
 
 /// Whether another connection holds the lock `err` was refused for.

@@ -264,6 +264,39 @@ pub(crate) async fn by_names(
     Ok(out)
 }
 
+/// The members of `collection` with these ids and one of `kinds`, in no order.
+pub(crate) async fn metas_by_ids(
+    pools: &Pools,
+    collection: CollectionId,
+    ids: &[String],
+    kinds: &[ComponentKind],
+) -> StoreResult<Vec<ObjectMeta>> {
+    let collection = id_text(collection.0);
+    let mut out = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(MAX_IN_LIST) {
+        let Some(last) = chunk.last() else { continue };
+        // Padded to a power of two so that few distinct statements reach the cache.
+        let padded = chunk.len().next_power_of_two().min(MAX_IN_LIST);
+        let sql = format!(
+            "SELECT {} FROM objects WHERE collection_id = $1 AND component IN ({}) AND id IN ({})",
+            meta_columns!(),
+            placeholders(2, kinds.len()),
+            placeholders(2 + kinds.len(), padded)
+        );
+        let args = std::iter::once(Arg::Text(collection.clone()))
+            .chain(kinds.iter().map(|k| Arg::Small(k.code())))
+            .chain(
+                chunk
+                    .iter()
+                    .chain(std::iter::repeat_n(last, padded - chunk.len()))
+                    .map(|id| Arg::Text(id.clone())),
+            )
+            .collect();
+        out.extend(pools.all(sql, args, |r| meta_from_row(r)).await?);
+    }
+    Ok(out)
+}
+
 /// The name of the member holding `uid`, if any.
 pub(crate) async fn name_by_uid(
     conn: &mut Conn<'_>,

@@ -32,25 +32,29 @@ impl RowRead for AnyRow {
     }
 }
 
-impl RowRead for rusqlite::Row<'_> {
-    fn col<T: Column>(&self, column: &str) -> StoreResult<T> {
-        self.get(column).map_err(direct_err)
-    }
-}
-
 /// A row from the pooled path or from a direct read, so that one decoder serves both.
 pub(crate) enum Row<'a> {
     /// From sqlx.
     Pooled(&'a AnyRow),
-    /// From rusqlite.
-    Direct(&'a rusqlite::Row<'a>),
+    /// From rusqlite, with its statement's column names (read once per statement:
+    /// rusqlite's lookup by name asks SQLite for every column's name on every call).
+    Direct {
+        row: &'a rusqlite::Row<'a>,
+        names: &'a [String],
+    },
 }
 
 impl RowRead for Row<'_> {
     fn col<T: Column>(&self, column: &str) -> StoreResult<T> {
         match self {
             Row::Pooled(r) => r.col(column),
-            Row::Direct(r) => r.col(column),
+            Row::Direct { row, names } => {
+                let index = names
+                    .iter()
+                    .position(|n| n == column)
+                    .ok_or_else(|| corrupt(format!("no column {column}")))?;
+                row.get(index).map_err(direct_err)
+            }
         }
     }
 }

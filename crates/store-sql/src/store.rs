@@ -5,10 +5,10 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use kairos_store::{
     CalendarPrefs, ClaimedJob, Collection, CollectionId, ComponentKind, Credential, CredentialId,
-    DeadProperty, FetchedObject, IncomingShare, JobId, JobOutcome, JobRecord, MemberChange,
-    ObjectId, ObjectMeta, PoolUsage, PropOwner, QueueDepth, RangeCandidate, Session, Share,
-    ShareAccess, ShareLogEntry, Signal, StaleIndex, Store, StoreResult, StoredObject, Timestamp,
-    User, UserId, WriteTx,
+    DeadProperty, FetchedObject, IncomingShare, IndexedBusy, JobId, JobOutcome, JobRecord,
+    MemberChange, ObjectId, ObjectMeta, PoolUsage, PropOwner, QueueDepth, RangeCandidate, Session,
+    Share, ShareAccess, ShareLogEntry, Signal, StaleIndex, Store, StoreResult, StoredObject,
+    Timestamp, User, UserId, WriteTx,
 };
 use tokio::sync::broadcast;
 
@@ -153,6 +153,15 @@ impl Store for SqlStore {
         end: Option<Timestamp>,
     ) -> StoreResult<Vec<RangeCandidate>> {
         crate::time_index::in_range(&self.pools, collection, component, start, end).await
+    }
+
+    async fn busy_in_range(
+        &self,
+        collection: CollectionId,
+        start: Option<Timestamp>,
+        end: Option<Timestamp>,
+    ) -> StoreResult<IndexedBusy> {
+        crate::time_index::busy_in_range(&self.pools, collection, start, end).await
     }
 
     async fn stale_indexes(&self, before: Timestamp, limit: u32) -> StoreResult<Vec<StaleIndex>> {

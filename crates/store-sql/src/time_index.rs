@@ -1,9 +1,11 @@
 //! The time index (`object_extents`, `object_instances`): written with the object in the
 //! same transaction, read by time-range queries as a prefilter.
 
+use std::collections::HashSet;
+
 use kairos_store::{
-    CollectionId, ComponentKind, FAR_FUTURE, FAR_PAST, IndexedInstance, ObjectId, RangeCandidate,
-    StaleIndex, StoreResult, TimeIndex, Timestamp,
+    BusyInterval, BusyState, CollectionId, ComponentKind, FAR_FUTURE, FAR_PAST, IndexedBusy,
+    IndexedInstance, ObjectId, RangeCandidate, StaleIndex, StoreResult, TimeIndex, Timestamp,
 };
 use sqlx::Executor;
 
@@ -18,7 +20,7 @@ const DAY_MS: i64 = 86_400_000;
 /// Longest envelope of span classes 0 and 1; class 2 holds everything longer.
 const CLASS_WIDTHS: [i64; 2] = [2 * DAY_MS, 35 * DAY_MS];
 
-/// Rows per multi-row INSERT (six parameters each; far below both engines' limits).
+/// Rows per multi-row INSERT (seven parameters each; far below both engines' limits).
 const INSERT_BATCH: usize = 500;
 
 fn span_class(i: &IndexedInstance) -> i16 {
@@ -69,22 +71,15 @@ pub(crate) async fn write(
     for batch in index.instances.chunks(INSERT_BATCH) {
         let mut sql = String::from(
             "INSERT INTO object_instances \
-             (object_id, collection_id, span_class, lo, hi, exact) VALUES ",
+             (object_id, collection_id, span_class, lo, hi, exact, busy) VALUES ",
         );
         for i in 0..batch.len() {
-            let p = i * 6;
             if i > 0 {
                 sql.push_str(", ");
             }
-            sql.push_str(&format!(
-                "(${}, ${}, ${}, ${}, ${}, ${})",
-                p + 1,
-                p + 2,
-                p + 3,
-                p + 4,
-                p + 5,
-                p + 6
-            ));
+            sql.push('(');
+            sql.push_str(&crate::row::placeholders(i * 7 + 1, 7));
+            sql.push(')');
         }
         let mut q = query(&sql);
         for inst in batch {
@@ -94,7 +89,8 @@ pub(crate) async fn write(
                 .bind(span_class(inst))
                 .bind(inst.lo)
                 .bind(inst.hi)
-                .bind(i16::from(inst.exact));
+                .bind(i16::from(inst.exact))
+                .bind(inst.busy.map(BusyState::code));
         }
         q.execute(conn).await?;
     }
@@ -119,6 +115,42 @@ pub(crate) async fn move_to(
     Ok(())
 }
 
+/// The instance rows whose envelope touches `[$2, $3]` in collection `$1`, as `columns`:
+/// a range scan per span class ($4 and $5 are the range start less the longest span of
+/// classes 0 and 1), so the rows read grow with the answer, not the calendar.
+fn touching_instances(columns: &str) -> String {
+    format!(
+        "SELECT {columns} FROM object_instances \
+           WHERE collection_id = $1 AND span_class = 0 AND lo >= $4 AND lo <= $3 AND hi >= $2 \
+         UNION ALL SELECT {columns} FROM object_instances \
+           WHERE collection_id = $1 AND span_class = 1 AND lo >= $5 AND lo <= $3 AND hi >= $2 \
+         UNION ALL SELECT {columns} FROM object_instances \
+           WHERE collection_id = $1 AND span_class = 2 AND lo <= $3 AND hi >= $2"
+    )
+}
+
+/// The objects of collection `$1` materialised only up to a point before `$3` whose
+/// bounds allow an instance in `[$2, $3]`: candidates whatever their instance rows say.
+const NOT_MATERIALISED: &str = "FROM object_extents WHERE collection_id = $1 AND indexed_until < $3 \
+     AND (last_end IS NULL OR last_end >= $2) AND (first_start IS NULL OR first_start <= $3)";
+
+/// The parameters of [`touching_instances`] and [`NOT_MATERIALISED`].
+fn range_args(
+    collection: CollectionId,
+    start: Option<Timestamp>,
+    end: Option<Timestamp>,
+) -> Vec<Arg> {
+    let start = start.unwrap_or(FAR_PAST);
+    let end = end.unwrap_or(FAR_FUTURE);
+    vec![
+        Arg::Text(id_text(collection.0)),
+        Arg::Int(start),
+        Arg::Int(end),
+        Arg::Int(start - CLASS_WIDTHS[0]),
+        Arg::Int(start - CLASS_WIDTHS[1]),
+    ]
+}
+
 /// The prefilter: one statement, a range scan per span class plus the objects whose
 /// materialisation stops before the range ends.
 pub(crate) async fn in_range(
@@ -128,36 +160,22 @@ pub(crate) async fn in_range(
     start: Option<Timestamp>,
     end: Option<Timestamp>,
 ) -> StoreResult<Vec<RangeCandidate>> {
-    // $2 = range start, $3 = range end; confirmed rows satisfy the exact half-open test
-    // (an instant overlaps a range that contains it, RFC 4791 §9.9).
-    const CONFIRMED: &str = "CAST(CASE WHEN exact = 1 AND lo < $3 AND (hi > $2 OR (lo = hi AND lo >= $2)) \
-                             THEN 1 ELSE 0 END AS BIGINT)";
+    // Confirmed rows satisfy the exact half-open test (an instant overlaps a range that
+    // contains it, RFC 4791 §9.9).
+    const CONFIRMED: &str = "object_id, CAST(CASE WHEN exact = 1 AND lo < $3 AND (hi > $2 OR (lo = hi AND lo >= $2)) \
+                             THEN 1 ELSE 0 END AS BIGINT) AS confirmed";
     let sql = format!(
         "SELECT {meta}, c.confirmed AS confirmed FROM objects o JOIN ( \
          SELECT object_id, MAX(confirmed) AS confirmed FROM ( \
-         SELECT object_id, {CONFIRMED} AS confirmed FROM object_instances \
-           WHERE collection_id = $1 AND span_class = 0 AND lo >= $4 AND lo <= $3 AND hi >= $2 \
-         UNION ALL SELECT object_id, {CONFIRMED} AS confirmed FROM object_instances \
-           WHERE collection_id = $1 AND span_class = 1 AND lo >= $5 AND lo <= $3 AND hi >= $2 \
-         UNION ALL SELECT object_id, {CONFIRMED} AS confirmed FROM object_instances \
-           WHERE collection_id = $1 AND span_class = 2 AND lo <= $3 AND hi >= $2 \
-         UNION ALL SELECT object_id, CAST(0 AS BIGINT) AS confirmed FROM object_extents \
-           WHERE collection_id = $1 AND indexed_until < $3 \
-           AND (last_end IS NULL OR last_end >= $2) AND (first_start IS NULL OR first_start <= $3) \
+         {instances} \
+         UNION ALL SELECT object_id, CAST(0 AS BIGINT) AS confirmed {NOT_MATERIALISED} \
          ) u GROUP BY object_id) c ON o.id = c.object_id \
          WHERE o.component = $6",
-        meta = crate::objects::prefixed_meta_columns!()
+        meta = crate::objects::prefixed_meta_columns!(),
+        instances = touching_instances(CONFIRMED),
     );
-    let start = start.unwrap_or(FAR_PAST);
-    let end = end.unwrap_or(FAR_FUTURE);
-    let args = vec![
-        Arg::Text(id_text(collection.0)),
-        Arg::Int(start),
-        Arg::Int(end),
-        Arg::Int(start - CLASS_WIDTHS[0]),
-        Arg::Int(start - CLASS_WIDTHS[1]),
-        Arg::Int(component.code().into()),
-    ];
+    let mut args = range_args(collection, start, end);
+    args.push(Arg::Int(component.code().into()));
     let mut out = pools
         .all(sql, args, |r| {
             let confirmed: i64 = get(r, "confirmed")?;
@@ -170,6 +188,60 @@ pub(crate) async fn in_range(
     // Byte order on both engines (the database's collation may differ).
     out.sort_by(|a, b| a.meta.name.cmp(&b.meta.name));
     Ok(out)
+}
+
+/// Free/busy from the index: the busy intervals of objects whose every instance touching
+/// the range has a known busy state; the others (and objects not materialised that far)
+/// are named for evaluation.
+pub(crate) async fn busy_in_range(
+    pools: &Pools,
+    collection: CollectionId,
+    start: Option<Timestamp>,
+    end: Option<Timestamp>,
+) -> StoreResult<IndexedBusy> {
+    // busy is read as BIGINT: sqlx's Any driver decodes SQLite integers only that wide.
+    let sql = format!(
+        "{instances} UNION ALL SELECT object_id, CAST(0 AS BIGINT) AS lo, \
+         CAST(0 AS BIGINT) AS hi, CAST(NULL AS BIGINT) AS busy {NOT_MATERIALISED}",
+        instances = touching_instances("object_id, lo, hi, CAST(busy AS BIGINT) AS busy"),
+    );
+    let rows = pools
+        .all(sql, range_args(collection, start, end), |r| {
+            let busy: Option<i64> = get(r, "busy")?;
+            Ok((
+                get::<String>(r, "object_id")?,
+                get::<i64>(r, "lo")?,
+                get::<i64>(r, "hi")?,
+                busy.and_then(|b| i16::try_from(b).ok())
+                    .and_then(BusyState::from_code),
+            ))
+        })
+        .await?;
+    let evaluate: HashSet<&str> = rows
+        .iter()
+        .filter(|(_, _, _, busy)| busy.is_none())
+        .map(|(object, ..)| object.as_str())
+        .collect();
+    let intervals = rows
+        .iter()
+        .filter(|(object, ..)| !evaluate.contains(object.as_str()))
+        .filter_map(|&(_, lo, hi, busy)| match busy {
+            Some(state) if state != BusyState::Free && lo < hi => Some(BusyInterval {
+                start: lo,
+                end: hi,
+                state,
+            }),
+            _ => None,
+        })
+        .collect();
+    let ids: Vec<String> = evaluate.into_iter().map(str::to_owned).collect();
+    let kinds = [ComponentKind::Event, ComponentKind::FreeBusy];
+    let mut metas = crate::objects::metas_by_ids(pools, collection, &ids, &kinds).await?;
+    metas.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(IndexedBusy {
+        intervals,
+        evaluate: metas,
+    })
 }
 
 /// Objects whose index aimed for a horizon before `before`, most overdue first.

@@ -121,6 +121,15 @@ pub trait Store: Send + Sync + 'static {
         start: Option<Timestamp>,
         end: Option<Timestamp>,
     ) -> StoreResult<Vec<RangeCandidate>>;
+    /// Free/busy over `[start, end]` (closed; `None` = unbounded) as far as the instance
+    /// index knows it: busy intervals of objects whose every touching instance has a known
+    /// busy state, and the VEVENT and VFREEBUSY objects that need evaluation.
+    async fn busy_in_range(
+        &self,
+        collection: CollectionId,
+        start: Option<Timestamp>,
+        end: Option<Timestamp>,
+    ) -> StoreResult<IndexedBusy>;
     /// Up to `limit` calendar objects indexed for a horizon before `before`.
     async fn stale_indexes(&self, before: Timestamp, limit: u32) -> StoreResult<Vec<StaleIndex>>;
 

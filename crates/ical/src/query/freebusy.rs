@@ -115,17 +115,21 @@ impl FreeBusy {
         Ok(())
     }
 
-    /// Adds another free/busy's periods (e.g. of another calendar), merging them.
-    pub fn absorb(&mut self, other: &FreeBusy) {
-        let clipped: Vec<BusyPeriod> = other
-            .periods
-            .iter()
-            .flat_map(|p| self.clip(p.start, p.end, p.kind))
+    /// Adds busy periods found elsewhere (the instance index), clipped and merged.
+    pub fn add_periods(&mut self, periods: impl IntoIterator<Item = BusyPeriod>) {
+        let clipped: Vec<BusyPeriod> = periods
+            .into_iter()
+            .filter_map(|p| self.clip(p.start, p.end, p.kind))
             .collect();
         if !clipped.is_empty() {
             self.periods.extend(clipped);
             self.periods = merge(std::mem::take(&mut self.periods));
         }
+    }
+
+    /// Adds another free/busy's periods (e.g. of another calendar), merging them.
+    pub fn absorb(&mut self, other: &FreeBusy) {
+        self.add_periods(other.periods.iter().copied());
     }
 
     /// The merged busy periods, ordered by start (then kind).
@@ -166,19 +170,25 @@ impl FreeBusy {
     }
 }
 
-/// How a VEVENT counts (RFC 4791 §7.10, table): transparent and cancelled events are
-/// free, tentative ones BUSY-TENTATIVE, the rest BUSY.
+/// How a VEVENT counts (RFC 4791 §7.10, table).
 fn event_kind(comp: &Comp) -> Option<BusyKind> {
     if comp.name != "VEVENT" {
         return None;
     }
-    let is = |name: &str, value: &str| {
-        comp.prop(name)
-            .is_some_and(|p| p.value.trim().eq_ignore_ascii_case(value))
+    let value = |name: &str| comp.prop(name).map(|p| p.value.as_str());
+    event_busy(value("TRANSP"), value("STATUS"))
+}
+
+/// How a VEVENT with these TRANSP and STATUS values counts (RFC 4791 §7.10, table):
+/// transparent and cancelled events are free, tentative ones BUSY-TENTATIVE, the rest
+/// BUSY. The one statement of the rule, for evaluation and for the instance index.
+pub(crate) fn event_busy(transp: Option<&str>, status: Option<&str>) -> Option<BusyKind> {
+    let is = |v: Option<&str>, expected: &str| {
+        v.is_some_and(|v| v.trim().eq_ignore_ascii_case(expected))
     };
-    if is("TRANSP", "TRANSPARENT") || is("STATUS", "CANCELLED") {
+    if is(transp, "TRANSPARENT") || is(status, "CANCELLED") {
         None
-    } else if is("STATUS", "TENTATIVE") {
+    } else if is(status, "TENTATIVE") {
         Some(BusyKind::Tentative)
     } else {
         Some(BusyKind::Busy)

@@ -7,7 +7,7 @@
 
 mod collation;
 mod filter;
-mod freebusy;
+pub(crate) mod freebusy;
 mod options;
 pub(crate) mod parsed;
 mod retrieve;

@@ -35,6 +35,7 @@ use jiff::tz::TimeZone;
 
 use crate::error::IngestError;
 use crate::kind::ComponentKind;
+use crate::query::BusyKind;
 use crate::time_range::TimeRange;
 
 /// The interpreted recurrence set of one calendar object resource: every calendar
@@ -115,6 +116,18 @@ pub struct Bounds {
     pub last: Option<Timestamp>,
 }
 
+/// How one instance counts for free/busy (RFC 4791 §7.10) as far as the instance index
+/// can tell without the query's floating zone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InstanceBusy {
+    /// Adds no busy time: a transparent or cancelled VEVENT, a VTODO, a VJOURNAL.
+    Free,
+    /// Busy of this kind over exactly the instance's interval.
+    Busy(BusyKind),
+    /// Only evaluating the resource can tell: floating or all-day times, VFREEBUSY.
+    Evaluate,
+}
+
 /// A VALARM trigger of one instance.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AlarmTrigger {
@@ -190,6 +203,28 @@ impl Schedule {
         }
     }
 
+    /// How `instance` counts for free/busy (see [`InstanceBusy`]).
+    pub fn instance_busy(&self, instance: &Instance) -> InstanceBusy {
+        let Some(comp) = self.resource.comps.get(instance.component) else {
+            return InstanceBusy::Evaluate;
+        };
+        match comp.kind {
+            ComponentKind::Todo | ComponentKind::Journal => InstanceBusy::Free,
+            ComponentKind::Event => match (comp.event_busy, instance.span) {
+                (None, _) => InstanceBusy::Free,
+                // Free/busy takes the instance's own [start, end); the index keeps that
+                // only for a zoned, forward interval.
+                (Some(kind), Span::Interval { start, end })
+                    if !instance.floating && start <= end =>
+                {
+                    InstanceBusy::Busy(kind)
+                }
+                (Some(_), _) => InstanceBusy::Evaluate,
+            },
+            _ => InstanceBusy::Evaluate,
+        }
+    }
+
     /// The alarm triggers of one instance (RFC 5545 §3.8.6.3: relative to the instance's
     /// start or end, or absolute; REPEAT/DURATION repetitions included).
     pub fn alarm_triggers(&self, instance: &Instance, floating: &TimeZone) -> Vec<AlarmTrigger> {
@@ -197,5 +232,80 @@ impl Schedule {
             Some(comp) => alarm::triggers(comp, instance, floating),
             None => Vec::new(),
         }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    fn busy_of(components: &str) -> Vec<InstanceBusy> {
+        let ics = format!(
+            "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//T//EN\r\n{components}END:VCALENDAR\r\n"
+        );
+        let schedule = Schedule::parse(ics.as_bytes()).unwrap();
+        let all = TimeRange {
+            start: None,
+            end: None,
+        };
+        schedule
+            .instances(&all, &TimeZone::UTC, 100)
+            .instances
+            .iter()
+            .map(|i| schedule.instance_busy(i))
+            .collect()
+    }
+
+    fn event(times: &str, extra: &str) -> String {
+        format!("BEGIN:VEVENT\r\nUID:e\r\nDTSTAMP:20260101T000000Z\r\n{times}{extra}END:VEVENT\r\n")
+    }
+
+    const ZONED: &str = "DTSTART:20260302T100000Z\r\nDTEND:20260302T110000Z\r\n";
+
+    #[test]
+    fn zoned_events_are_busy_by_status_and_transparency() {
+        let kind = |extra: &str| busy_of(&event(ZONED, extra));
+        assert_eq!(kind(""), [InstanceBusy::Busy(BusyKind::Busy)]);
+        assert_eq!(
+            kind("STATUS:TENTATIVE\r\n"),
+            [InstanceBusy::Busy(BusyKind::Tentative)]
+        );
+        assert_eq!(kind("STATUS:CANCELLED\r\n"), [InstanceBusy::Free]);
+        assert_eq!(kind("TRANSP:TRANSPARENT\r\n"), [InstanceBusy::Free]);
+        assert_eq!(
+            kind("TRANSP:OPAQUE\r\nSTATUS:CONFIRMED\r\n"),
+            [InstanceBusy::Busy(BusyKind::Busy)]
+        );
+    }
+
+    #[test]
+    fn overrides_count_by_their_own_status() {
+        let series = format!(
+            "{}{}",
+            event(ZONED, "RRULE:FREQ=DAILY;COUNT=2\r\n"),
+            event(
+                "RECURRENCE-ID:20260303T100000Z\r\nDTSTART:20260303T100000Z\r\nDTEND:20260303T110000Z\r\n",
+                "STATUS:CANCELLED\r\n"
+            )
+        );
+        assert_eq!(
+            busy_of(&series),
+            [InstanceBusy::Busy(BusyKind::Busy), InstanceBusy::Free]
+        );
+    }
+
+    #[test]
+    fn floating_all_day_and_freebusy_need_evaluation_todos_are_free() {
+        let floating = event("DTSTART:20260302T100000\r\nDTEND:20260302T110000\r\n", "");
+        assert_eq!(busy_of(&floating), [InstanceBusy::Evaluate]);
+        let all_day = event("DTSTART;VALUE=DATE:20260302\r\n", "");
+        assert_eq!(busy_of(&all_day), [InstanceBusy::Evaluate]);
+        let todo = "BEGIN:VTODO\r\nUID:t\r\nDTSTAMP:20260101T000000Z\r\n\
+DTSTART:20260302T100000Z\r\nDUE:20260302T110000Z\r\nEND:VTODO\r\n";
+        assert_eq!(busy_of(todo), [InstanceBusy::Free]);
+        let vfb = "BEGIN:VFREEBUSY\r\nUID:f\r\nDTSTAMP:20260101T000000Z\r\n\
+FREEBUSY:20260302T100000Z/20260302T110000Z\r\nEND:VFREEBUSY\r\n";
+        assert!(busy_of(vfb).iter().all(|b| *b == InstanceBusy::Evaluate));
     }
 }

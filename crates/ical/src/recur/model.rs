@@ -9,6 +9,8 @@ use super::zone::{Frame, Nominal, TimeValue, Zones, resolve};
 use crate::contentline::ContentLine;
 use crate::error::IngestError;
 use crate::kind::ComponentKind;
+use crate::query::BusyKind;
+use crate::query::freebusy::event_busy;
 use crate::tree::{Component, Tree};
 use crate::value::{DateOrDateTime, parse_date, parse_date_or_date_time, parse_date_time};
 
@@ -70,6 +72,8 @@ pub(crate) struct Comp {
     /// FREEBUSY periods (UTC), for VFREEBUSY.
     pub freebusy: Vec<(Timestamp, Timestamp)>,
     pub alarms: Vec<Alarm>,
+    /// For a VEVENT, how its instances count for free/busy (`None`: free).
+    pub event_busy: Option<BusyKind>,
 }
 
 impl Comp {
@@ -233,7 +237,9 @@ fn component(
         completed: None,
         freebusy: vec![],
         alarms: vec![],
+        event_busy: None,
     };
+    let (mut transp, mut status) = (None, None);
     for prop in &c.props {
         match prop.name.to_ascii_uppercase().as_str() {
             "DTSTART" => comp.dtstart = Some(time_value(prop, prop.value, zones)?),
@@ -262,6 +268,12 @@ fn component(
             }
             "CREATED" => comp.created = utc_time(prop),
             "COMPLETED" => comp.completed = utc_time(prop),
+            "TRANSP" => {
+                transp.get_or_insert(prop.value);
+            }
+            "STATUS" => {
+                status.get_or_insert(prop.value);
+            }
             "FREEBUSY" => {
                 for period in prop.value.split(',') {
                     if let Some(p) = utc_period(period) {
@@ -271,6 +283,9 @@ fn component(
             }
             _ => {}
         }
+    }
+    if kind == ComponentKind::Event {
+        comp.event_busy = event_busy(transp, status);
     }
     comp.alarms = c
         .children

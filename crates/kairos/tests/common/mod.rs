@@ -207,13 +207,30 @@ impl Harness {
     /// Starts a GET whose answer streams (server-sent events): the status and the body,
     /// unread.
     pub async fn open_stream(&self, path: &str, user: Option<(&str, &str)>) -> (StatusCode, Body) {
-        let mut req = Request::builder().method(Method::GET).uri(path);
+        self.open("GET", path, user, &[], "").await
+    }
+
+    /// One request through the router: the status and the body, unread.
+    pub async fn open(
+        &self,
+        method: &str,
+        path: &str,
+        user: Option<(&str, &str)>,
+        headers: &[(&str, &str)],
+        body: impl Into<Bytes>,
+    ) -> (StatusCode, Body) {
+        let mut req = Request::builder()
+            .method(Method::from_bytes(method.as_bytes()).expect("method"))
+            .uri(path);
         if let Some((name, password)) = user {
             let token =
                 base64::engine::general_purpose::STANDARD.encode(format!("{name}:{password}"));
             req = req.header("authorization", format!("Basic {token}"));
         }
-        let req = req.body(Body::empty()).expect("request");
+        for (name, value) in headers {
+            req = req.header(*name, *value);
+        }
+        let req = req.body(Body::from(body.into())).expect("request");
         let response = self.app.clone().oneshot(req).await.expect("infallible");
         let (parts, body) = response.into_parts();
         (parts.status, body)
