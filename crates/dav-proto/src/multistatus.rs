@@ -109,6 +109,12 @@ impl MultistatusWriter {
         self.out.len() == PROLOGUE.len() + ROOT_NS_DECLS.len() + 2
     }
 
+    /// Reserves room for `bytes` more of output (one allocation for a large answer
+    /// instead of a chain of doublings, each briefly holding the old copy too).
+    pub fn reserve(&mut self, bytes: usize) {
+        self.out.reserve(bytes);
+    }
+
     /// Writes a `DAV:response` with one `DAV:propstat` per entry.
     pub fn response(&mut self, href: &str, propstats: &[PropStat<'_>]) {
         let out = &mut self.out;

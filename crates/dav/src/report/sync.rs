@@ -41,7 +41,7 @@ pub(crate) async fn sync_collection(
     }
     let env = ctx.env();
     let base = granted_href(g);
-    let mut out = MultistatusWriter::with_capacity(page.changes.len() * 200 + 256);
+    let mut out = MultistatusWriter::with_capacity(page.changes.len() * (base.len() + 220) + 256);
     for change in &page.changes {
         let href = push_member(&base, &change.name);
         match &change.object {
