@@ -180,21 +180,7 @@ impl Harness {
         headers: &[(&str, &str)],
         body: impl Into<Bytes>,
     ) -> (StatusCode, HeaderMap, Bytes) {
-        let mut req = Request::builder()
-            .method(Method::from_bytes(method.as_bytes()).expect("method"))
-            .uri(path);
-        if let Some((name, password)) = user {
-            let token =
-                base64::engine::general_purpose::STANDARD.encode(format!("{name}:{password}"));
-            req = req.header("authorization", format!("Basic {token}"));
-        }
-        let mut req = req.body(Body::from(body.into())).expect("request");
-        for (name, value) in headers {
-            req.headers_mut().append(
-                HeaderName::from_bytes(name.as_bytes()).expect("header name"),
-                HeaderValue::from_str(value).expect("header value"),
-            );
-        }
+        let mut req = build_request(method, path, user, headers, body);
         if let Some(addr) = client {
             req.extensions_mut().insert(ConnectInfo(addr));
         }
@@ -219,18 +205,7 @@ impl Harness {
         headers: &[(&str, &str)],
         body: impl Into<Bytes>,
     ) -> (StatusCode, Body) {
-        let mut req = Request::builder()
-            .method(Method::from_bytes(method.as_bytes()).expect("method"))
-            .uri(path);
-        if let Some((name, password)) = user {
-            let token =
-                base64::engine::general_purpose::STANDARD.encode(format!("{name}:{password}"));
-            req = req.header("authorization", format!("Basic {token}"));
-        }
-        for (name, value) in headers {
-            req = req.header(*name, *value);
-        }
-        let req = req.body(Body::from(body.into())).expect("request");
+        let req = build_request(method, path, user, headers, body);
         let response = self.app.clone().oneshot(req).await.expect("infallible");
         let (parts, body) = response.into_parts();
         (parts.status, body)
@@ -480,4 +455,30 @@ pub fn todo(uid: &str, summary: &str) -> String {
          UID:{uid}\r\nDTSTAMP:20240101T000000Z\r\nSUMMARY:{summary}\r\nEND:VTODO\r\n\
          END:VCALENDAR\r\n"
     )
+}
+
+/// A request with Basic credentials for `user` and `headers` (appended, so a name may
+/// repeat).
+fn build_request(
+    method: &str,
+    path: &str,
+    user: Option<(&str, &str)>,
+    headers: &[(&str, &str)],
+    body: impl Into<Bytes>,
+) -> Request<Body> {
+    let mut req = Request::builder()
+        .method(Method::from_bytes(method.as_bytes()).expect("method"))
+        .uri(path);
+    if let Some((name, password)) = user {
+        let token = base64::engine::general_purpose::STANDARD.encode(format!("{name}:{password}"));
+        req = req.header("authorization", format!("Basic {token}"));
+    }
+    let mut req = req.body(Body::from(body.into())).expect("request");
+    for (name, value) in headers {
+        req.headers_mut().append(
+            HeaderName::from_bytes(name.as_bytes()).expect("header name"),
+            HeaderValue::from_str(value).expect("header value"),
+        );
+    }
+    req
 }
