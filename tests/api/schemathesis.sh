@@ -9,7 +9,7 @@
 # (status code, content type, body schema). The stateful phase is left out: it infers
 # links between operations from shared parameter names and finds some that cannot exist
 # (a calendar id fed to /tokens), which it reports as errors of the document. /changes is
-# left out too: it is an endless event stream (tests/api_live.rs covers it). The venv
+# left out too: it is an endless event stream (crates/kairos/tests/e2e/api_live.rs covers it). The venv
 # (SCHEMATHESIS_VENV) holds the pinned version from requirements.txt.
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"

@@ -5,4 +5,4 @@ set -euo pipefail
 cd "$(dirname "$0")"
 bash ../../.ci/npm-ci.sh .
 cd ../..
-cargo test -p kairos --test oidc --locked -- --include-ignored
+cargo test -p kairos --test e2e --locked -- --include-ignored oidc::

@@ -1,0 +1,49 @@
+//! REST API: request-rate limits on sign-in and on minting credentials, whatever the
+//! outcome of each request.
+
+use crate::common;
+
+use common::api::{ALICE_PW, As, BOB_PW};
+use common::*;
+use http::StatusCode;
+use serde_json::json;
+
+#[tokio::test]
+async fn sign_ins_are_rate_limited_per_client_even_when_they_succeed() {
+    let h = Harness::new().await;
+    let sign_in = || {
+        h.api(
+            "POST",
+            "/api/v1/session",
+            As::Anonymous,
+            Some(json!({"user": "alice", "password": "alice-password"})),
+            &[],
+        )
+    };
+    for _ in 0..10 {
+        assert_eq!(sign_in().await.status, StatusCode::OK);
+    }
+    let r = sign_in().await;
+    r.problem(StatusCode::TOO_MANY_REQUESTS);
+    assert!(r.headers.contains_key("retry-after"));
+}
+
+#[tokio::test]
+async fn minting_credentials_is_rate_limited_per_user() {
+    let h = Harness::new().await;
+    let mint = |who| {
+        h.api(
+            "POST",
+            "/api/v1/tokens",
+            who,
+            Some(json!({"name": "t", "scope": "read-only"})),
+            &[],
+        )
+    };
+    for _ in 0..10 {
+        assert_eq!(mint(ALICE_PW).await.status, StatusCode::CREATED);
+    }
+    mint(ALICE_PW).await.problem(StatusCode::TOO_MANY_REQUESTS);
+    // Someone else is not held back by alice's rate.
+    assert_eq!(mint(BOB_PW).await.status, StatusCode::CREATED);
+}
