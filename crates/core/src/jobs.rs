@@ -56,6 +56,19 @@ pub struct Periodic {
     pub at_start: bool,
 }
 
+impl Periodic {
+    /// This kind's job due at `run_at`; `occasion` makes it one per period (or start).
+    fn job(&self, run_at: i64, occasion: String) -> NewJob {
+        NewJob {
+            kind: self.kind.to_owned(),
+            payload: String::new(),
+            run_at,
+            max_attempts: 3,
+            dedupe_key: Some(format!("{}@{occasion}", self.kind)),
+        }
+    }
+}
+
 /// How a worker behaves.
 #[derive(Clone, Debug)]
 pub struct WorkerConfig {
@@ -120,21 +133,20 @@ impl JobHandlers {
     }
 
     /// Schedules a job of `kind` (empty payload) once per `every`.
-    pub fn every(mut self, kind: &'static str, every: Duration) -> Self {
-        self.periodic.push(Periodic {
-            kind,
-            every,
-            at_start: false,
-        });
-        self
+    pub fn every(self, kind: &'static str, every: Duration) -> Self {
+        self.periodic(kind, every, false)
     }
 
     /// Like [`JobHandlers::every`], and once more whenever a worker starts.
-    pub fn every_and_at_start(mut self, kind: &'static str, every: Duration) -> Self {
+    pub fn every_and_at_start(self, kind: &'static str, every: Duration) -> Self {
+        self.periodic(kind, every, true)
+    }
+
+    fn periodic(mut self, kind: &'static str, every: Duration, at_start: bool) -> Self {
         self.periodic.push(Periodic {
             kind,
             every,
-            at_start: true,
+            at_start,
         });
         self
     }
@@ -227,14 +239,7 @@ impl Kairos {
     async fn schedule_start(&self, handlers: &JobHandlers) -> CoreResult<()> {
         let now = now_ms();
         for p in handlers.periodic.iter().filter(|p| p.at_start) {
-            let job = NewJob {
-                kind: p.kind.to_owned(),
-                payload: String::new(),
-                run_at: now,
-                max_attempts: 3,
-                dedupe_key: Some(format!("{}@start-{now}", p.kind)),
-            };
-            self.enqueue_job(job).await?;
+            self.enqueue_job(p.job(now, format!("start-{now}"))).await?;
         }
         Ok(())
     }
@@ -245,14 +250,8 @@ impl Kairos {
         for p in &handlers.periodic {
             let every = millis(p.every).max(1);
             let period = now.div_euclid(every);
-            let job = NewJob {
-                kind: p.kind.to_owned(),
-                payload: String::new(),
-                run_at: period * every,
-                max_attempts: 3,
-                dedupe_key: Some(format!("{}@{period}", p.kind)),
-            };
-            self.enqueue_job(job).await?;
+            self.enqueue_job(p.job(period * every, period.to_string()))
+                .await?;
         }
         Ok(())
     }

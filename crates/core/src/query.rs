@@ -5,10 +5,10 @@
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use kairos_ical::query::{
-    BusyKind, BusyPeriod, CalendarDataRequest, CompFilter, FilterProblem, FreeBusy, QueryOptions,
+    BusyPeriod, CalendarDataRequest, CompFilter, FilterProblem, FreeBusy, QueryOptions,
 };
 use kairos_ical::{ComponentKind, TimeRange};
-use kairos_store::{BusyState, Collection, FetchedObject, ObjectMeta};
+use kairos_store::{Collection, FetchedObject, ObjectMeta};
 
 use crate::error::{Condition, CoreError, CoreResult};
 use crate::{Kairos, Reader};
@@ -271,12 +271,7 @@ impl Kairos {
             Some(BusyPeriod {
                 start: Timestamp::from_millisecond(i.start).ok()?,
                 end: Timestamp::from_millisecond(i.end).ok()?,
-                kind: match i.state {
-                    BusyState::Free => return None,
-                    BusyState::Busy => BusyKind::Busy,
-                    BusyState::Tentative => BusyKind::Tentative,
-                    BusyState::Unavailable => BusyKind::Unavailable,
-                },
+                kind: i.kind,
             })
         }));
         for object in self.with_bodies(collection, indexed.evaluate).await? {

@@ -5,9 +5,8 @@ use std::time::Duration;
 
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
-use kairos_ical::query::BusyKind;
-use kairos_ical::{InstanceBusy, Schedule, Span, TimeRange};
-use kairos_store::{BusyState, FAR_FUTURE, FAR_PAST, IndexedInstance, TimeIndex};
+use kairos_ical::{Schedule, Span, TimeRange};
+use kairos_store::{FAR_FUTURE, FAR_PAST, IndexedInstance, TimeIndex};
 
 use crate::Kairos;
 use crate::error::CoreResult;
@@ -78,20 +77,11 @@ fn time_index(data: &[u8], now: Timestamp, config: &TimeIndexConfig) -> CoreResu
         .map(|i| {
             let (lo, hi) = i.span.envelope();
             let slack = if i.floating { FLOATING_SLACK_MS } else { 0 };
-            let busy = match schedule.instance_busy(i) {
-                InstanceBusy::Free => Some(BusyState::Free),
-                InstanceBusy::Busy(kind) => Some(match kind {
-                    BusyKind::Busy => BusyState::Busy,
-                    BusyKind::Tentative => BusyState::Tentative,
-                    BusyKind::Unavailable => BusyState::Unavailable,
-                }),
-                InstanceBusy::Evaluate => None,
-            };
             IndexedInstance {
                 lo: lo.map_or(FAR_PAST, |t| ms(t) - slack),
                 hi: hi.map_or(FAR_FUTURE, |t| ms(t) + slack),
                 exact: !i.floating && matches!(i.span, Span::Interval { .. }),
-                busy,
+                busy: schedule.instance_busy(i),
             }
         })
         .collect();

@@ -3,9 +3,11 @@
 
 use std::collections::HashSet;
 
+use kairos_ical::InstanceBusy;
+use kairos_ical::query::BusyKind;
 use kairos_store::{
-    BusyInterval, BusyState, CollectionId, ComponentKind, FAR_FUTURE, FAR_PAST, IndexedBusy,
-    IndexedInstance, ObjectId, RangeCandidate, StaleIndex, StoreResult, TimeIndex, Timestamp,
+    BusyInterval, CollectionId, ComponentKind, FAR_FUTURE, FAR_PAST, IndexedBusy, IndexedInstance,
+    ObjectId, RangeCandidate, StaleIndex, StoreResult, TimeIndex, Timestamp,
 };
 use sqlx::Executor;
 
@@ -16,6 +18,28 @@ use crate::pool::Pools;
 use crate::row::{get, get_id, id_text};
 
 const DAY_MS: i64 = 86_400_000;
+
+/// `object_instances.busy`: 0 free, 1 busy, 2 tentative, 3 unavailable, NULL evaluate.
+fn busy_code(busy: InstanceBusy) -> Option<i16> {
+    match busy {
+        InstanceBusy::Free => Some(0),
+        InstanceBusy::Busy(BusyKind::Busy) => Some(1),
+        InstanceBusy::Busy(BusyKind::Tentative) => Some(2),
+        InstanceBusy::Busy(BusyKind::Unavailable) => Some(3),
+        InstanceBusy::Evaluate => None,
+    }
+}
+
+/// The inverse of [`busy_code`]; an unknown code is evaluated, never trusted.
+fn busy_from_code(code: Option<i64>) -> InstanceBusy {
+    match code {
+        Some(0) => InstanceBusy::Free,
+        Some(1) => InstanceBusy::Busy(BusyKind::Busy),
+        Some(2) => InstanceBusy::Busy(BusyKind::Tentative),
+        Some(3) => InstanceBusy::Busy(BusyKind::Unavailable),
+        _ => InstanceBusy::Evaluate,
+    }
+}
 
 /// Longest envelope of span classes 0 and 1; class 2 holds everything longer.
 const CLASS_WIDTHS: [i64; 2] = [2 * DAY_MS, 35 * DAY_MS];
@@ -90,7 +114,7 @@ pub(crate) async fn write(
                 .bind(inst.lo)
                 .bind(inst.hi)
                 .bind(i16::from(inst.exact))
-                .bind(inst.busy.map(BusyState::code));
+                .bind(busy_code(inst.busy));
         }
         q.execute(conn).await?;
     }
@@ -212,24 +236,23 @@ pub(crate) async fn busy_in_range(
                 get::<String>(r, "object_id")?,
                 get::<i64>(r, "lo")?,
                 get::<i64>(r, "hi")?,
-                busy.and_then(|b| i16::try_from(b).ok())
-                    .and_then(BusyState::from_code),
+                busy_from_code(busy),
             ))
         })
         .await?;
     let evaluate: HashSet<&str> = rows
         .iter()
-        .filter(|(_, _, _, busy)| busy.is_none())
+        .filter(|(_, _, _, busy)| *busy == InstanceBusy::Evaluate)
         .map(|(object, ..)| object.as_str())
         .collect();
     let intervals = rows
         .iter()
         .filter(|(object, ..)| !evaluate.contains(object.as_str()))
         .filter_map(|&(_, lo, hi, busy)| match busy {
-            Some(state) if state != BusyState::Free && lo < hi => Some(BusyInterval {
+            InstanceBusy::Busy(kind) if lo < hi => Some(BusyInterval {
                 start: lo,
                 end: hi,
-                state,
+                kind,
             }),
             _ => None,
         })
@@ -284,4 +307,24 @@ pub(crate) async fn collection_of(
         .await?;
     row.map(|r| get_id(&r, "collection_id").map(CollectionId))
         .transpose()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_busy_state_survives_its_stored_code() {
+        let all = [
+            InstanceBusy::Free,
+            InstanceBusy::Busy(BusyKind::Busy),
+            InstanceBusy::Busy(BusyKind::Tentative),
+            InstanceBusy::Busy(BusyKind::Unavailable),
+            InstanceBusy::Evaluate,
+        ];
+        for busy in all {
+            assert_eq!(busy_from_code(busy_code(busy).map(i64::from)), busy);
+        }
+        assert_eq!(busy_from_code(Some(9)), InstanceBusy::Evaluate);
+    }
 }

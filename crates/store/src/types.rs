@@ -1,6 +1,7 @@
 //! Domain types shared by the store traits and `core`.
 
-use kairos_ical::{ComponentKind, ComponentSet};
+use kairos_ical::query::BusyKind;
+use kairos_ical::{ComponentKind, ComponentSet, InstanceBusy};
 
 /// Milliseconds since the Unix epoch, UTC.
 pub type Timestamp = i64;
@@ -226,44 +227,8 @@ pub struct IndexedInstance {
     /// `[lo, hi]` is the instance's own interval (`hi` exclusive unless `lo == hi`), so the
     /// overlap test needs no parsing.
     pub exact: bool,
-    /// How the instance counts for free/busy, when known without evaluation.
-    pub busy: Option<BusyState>,
-}
-
-/// How an indexed instance counts for free/busy (RFC 4791 §7.10).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum BusyState {
-    /// Adds no busy time.
-    Free,
-    /// `FBTYPE=BUSY` over `[lo, hi)`.
-    Busy,
-    /// `FBTYPE=BUSY-TENTATIVE` over `[lo, hi)`.
-    Tentative,
-    /// `FBTYPE=BUSY-UNAVAILABLE` over `[lo, hi)`.
-    Unavailable,
-}
-
-impl BusyState {
-    /// The stored code.
-    pub fn code(self) -> i16 {
-        match self {
-            BusyState::Free => 0,
-            BusyState::Busy => 1,
-            BusyState::Tentative => 2,
-            BusyState::Unavailable => 3,
-        }
-    }
-
-    /// The state a stored code names.
-    pub fn from_code(code: i16) -> Option<BusyState> {
-        Some(match code {
-            0 => BusyState::Free,
-            1 => BusyState::Busy,
-            2 => BusyState::Tentative,
-            3 => BusyState::Unavailable,
-            _ => return None,
-        })
-    }
+    /// How the instance counts for free/busy, or that only evaluation can tell.
+    pub busy: InstanceBusy,
 }
 
 /// One busy interval the instance index holds, `[start, end)`.
@@ -273,8 +238,8 @@ pub struct BusyInterval {
     pub start: Timestamp,
     /// End (exclusive).
     pub end: Timestamp,
-    /// Busy, tentative or unavailable (never free).
-    pub state: BusyState,
+    /// Busy, tentative or unavailable.
+    pub kind: BusyKind,
 }
 
 /// What the instance index tells a free/busy query over one collection.
