@@ -22,6 +22,7 @@
 
 mod access;
 mod changes;
+mod checkpoint;
 mod collections;
 mod config;
 mod conn;

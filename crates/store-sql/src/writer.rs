@@ -19,6 +19,7 @@ use kairos_store::{StoreError, StoreResult};
 use rusqlite::{Connection, OpenFlags};
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
+use crate::checkpoint::{CheckpointTrigger, Checkpointer, WRITER_CEILING_PAGES};
 use crate::direct::{direct_err, is_busy};
 
 /// Statements the writer keeps prepared: every statement text a transaction uses.
@@ -34,6 +35,10 @@ pub(crate) struct DirectWriter {
     acquire_timeout: Duration,
     /// How long `BEGIN` waits for another process's lock.
     busy_timeout: Duration,
+    /// Copies the WAL into the database file off the write path.
+    checkpointer: Arc<Checkpointer>,
+    /// [`Checkpointer::trigger`], handed to every transaction.
+    trigger: Arc<CheckpointTrigger>,
 }
 
 impl DirectWriter {
@@ -53,12 +58,20 @@ impl DirectWriter {
             "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY;",
         )
         .map_err(direct_err)?;
+        // Checkpoints run on their own thread (see `checkpoint`); inline only past this.
+        conn.execute_batch(&format!(
+            "PRAGMA wal_autocheckpoint = {WRITER_CEILING_PAGES}"
+        ))
+        .map_err(direct_err)?;
         conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
+        let checkpointer = Arc::new(Checkpointer::start(path)?);
         Ok(DirectWriter {
             conn: Arc::new(Mutex::new(conn)),
             closed: AtomicBool::new(false),
             acquire_timeout,
             busy_timeout,
+            trigger: checkpointer.trigger(),
+            checkpointer,
         })
     }
 
@@ -80,13 +93,25 @@ impl DirectWriter {
             }
             Err(e) => return Err(direct_err(e)),
         };
-        Ok(DirectTx { guard, open: true })
+        Ok(DirectTx {
+            guard,
+            open: true,
+            trigger: Arc::clone(&self.trigger),
+        })
     }
 
-    /// Lets the running transaction (if any) end and refuses new ones.
+    /// Lets the running transaction (if any) end, refuses new ones and stops the
+    /// checkpoint thread (its last checkpoint finished).
     pub(crate) async fn close(&self) {
         let _ended = self.conn.lock().await;
         self.closed.store(true, Ordering::SeqCst);
+        let checkpointer = Arc::clone(&self.checkpointer);
+        if tokio::task::spawn_blocking(move || checkpointer.stop())
+            .await
+            .is_err()
+        {
+            tracing::error!("stopping the WAL checkpoint thread failed");
+        }
     }
 }
 
@@ -108,6 +133,8 @@ pub(crate) struct DirectTx {
     guard: OwnedMutexGuard<Connection>,
     /// Whether `BEGIN` has not yet been ended by `COMMIT` or `ROLLBACK`.
     open: bool,
+    /// Told of the commit.
+    trigger: Arc<CheckpointTrigger>,
 }
 
 impl DirectTx {
@@ -122,6 +149,7 @@ impl DirectTx {
         // A failed COMMIT leaves the transaction open: Drop rolls it back.
         if result.is_ok() {
             self.open = false;
+            self.trigger.committed();
         }
         result
     }
