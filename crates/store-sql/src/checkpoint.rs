@@ -37,39 +37,21 @@ pub(crate) const WRITER_CEILING_PAGES: u32 = 20_000;
 /// How long writing must pause before the commits since the last checkpoint are copied.
 const IDLE: Duration = Duration::from_secs(1);
 
-/// The writer's side: counts commits and wakes the checkpointing thread.
+/// The checkpointing thread of one database file, and the writer's side of it.
 #[derive(Debug)]
-pub(crate) struct CheckpointTrigger {
-    /// Shared with the thread, which takes it after a pause in writing.
+pub(crate) struct Checkpointer {
+    /// Commits since the last request; shared with the thread, which takes it after a
+    /// pause in writing.
     since_last: Arc<AtomicU32>,
-    /// The only senders: when the writer is gone the thread sees the channel closed.
+    /// The only sender: when the writer and its transactions are gone, the thread sees
+    /// the channel closed and ends.
     wake: SyncSender<Wake>,
+    thread: Mutex<Option<JoinHandle<()>>>,
 }
 
 enum Wake {
     Checkpoint,
     Stop,
-}
-
-impl CheckpointTrigger {
-    /// Notes one commit; every [`COMMITS_PER_CHECKPOINT`]th wakes the thread.
-    pub(crate) fn committed(&self) {
-        let n = self.since_last.fetch_add(1, Ordering::Relaxed) + 1;
-        if n >= COMMITS_PER_CHECKPOINT {
-            self.since_last.store(0, Ordering::Relaxed);
-            // Full means a wake-up is already pending: this commit is covered by it.
-            if let Err(TrySendError::Disconnected(_)) = self.wake.try_send(Wake::Checkpoint) {
-                tracing::debug!("WAL checkpoint thread has stopped");
-            }
-        }
-    }
-}
-
-/// The checkpointing thread of one database file.
-#[derive(Debug)]
-pub(crate) struct Checkpointer {
-    trigger: Arc<CheckpointTrigger>,
-    thread: Mutex<Option<JoinHandle<()>>>,
 }
 
 impl Checkpointer {
@@ -82,20 +64,27 @@ impl Checkpointer {
         let (wake, waits) = std::sync::mpsc::sync_channel(1);
         let since_last = Arc::new(AtomicU32::new(0));
         let pending = Arc::clone(&since_last);
-        let trigger = Arc::new(CheckpointTrigger { since_last, wake });
         let thread = std::thread::Builder::new()
             .name("kairos-wal-checkpoint".into())
             .spawn(move || run(&conn, &pending, &waits))
             .map_err(|e| kairos_store::StoreError::Backend(format!("checkpoint thread: {e}")))?;
         Ok(Checkpointer {
-            trigger,
+            since_last,
+            wake,
             thread: Mutex::new(Some(thread)),
         })
     }
 
-    /// What the writer notes its commits on.
-    pub(crate) fn trigger(&self) -> Arc<CheckpointTrigger> {
-        Arc::clone(&self.trigger)
+    /// Notes one commit; every [`COMMITS_PER_CHECKPOINT`]th wakes the thread.
+    pub(crate) fn committed(&self) {
+        let n = self.since_last.fetch_add(1, Ordering::Relaxed) + 1;
+        if n >= COMMITS_PER_CHECKPOINT {
+            self.since_last.store(0, Ordering::Relaxed);
+            // Full means a wake-up is already pending: this commit is covered by it.
+            if let Err(TrySendError::Disconnected(_)) = self.wake.try_send(Wake::Checkpoint) {
+                tracing::debug!("WAL checkpoint thread has stopped");
+            }
+        }
     }
 
     /// Stops the thread after its current checkpoint and waits for it (blocking: call
@@ -104,7 +93,7 @@ impl Checkpointer {
         let thread = self.thread.lock().ok().and_then(|mut t| t.take());
         if let Some(thread) = thread {
             // Blocks until the thread takes the message if one is pending: it will.
-            let _ = self.trigger.wake.send(Wake::Stop);
+            let _ = self.wake.send(Wake::Stop);
             if thread.join().is_err() {
                 tracing::error!("WAL checkpoint thread panicked");
             }
@@ -166,10 +155,9 @@ mod tests {
         let (path, writer) = wal_database(dir.path());
         let before = file_len(&path);
         let checkpointer = Checkpointer::start(&path).unwrap();
-        let trigger = checkpointer.trigger();
         for v in 0..COMMITS_PER_CHECKPOINT {
             writer.execute("INSERT INTO t VALUES (?1)", [v]).unwrap();
-            trigger.committed();
+            checkpointer.committed();
         }
         assert_eq!(
             file_len(&path),
@@ -188,7 +176,7 @@ mod tests {
         let before = file_len(&path);
         let checkpointer = Checkpointer::start(&path).unwrap();
         writer.execute("INSERT INTO t VALUES (1)", []).unwrap();
-        checkpointer.trigger().committed();
+        checkpointer.committed();
         let deadline = std::time::Instant::now() + Duration::from_secs(20);
         while file_len(&path) == before && std::time::Instant::now() < deadline {
             std::thread::sleep(Duration::from_millis(50));

@@ -19,7 +19,7 @@ use kairos_store::{StoreError, StoreResult};
 use rusqlite::{Connection, OpenFlags};
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
-use crate::checkpoint::{CheckpointTrigger, Checkpointer, WRITER_CEILING_PAGES};
+use crate::checkpoint::{Checkpointer, WRITER_CEILING_PAGES};
 use crate::direct::{direct_err, is_busy};
 
 /// Statements the writer keeps prepared: every statement text a transaction uses.
@@ -35,10 +35,8 @@ pub(crate) struct DirectWriter {
     acquire_timeout: Duration,
     /// How long `BEGIN` waits for another process's lock.
     busy_timeout: Duration,
-    /// Copies the WAL into the database file off the write path.
+    /// Copies the WAL into the database file off the write path; told of every commit.
     checkpointer: Arc<Checkpointer>,
-    /// [`Checkpointer::trigger`], handed to every transaction.
-    trigger: Arc<CheckpointTrigger>,
 }
 
 impl DirectWriter {
@@ -70,7 +68,6 @@ impl DirectWriter {
             closed: AtomicBool::new(false),
             acquire_timeout,
             busy_timeout,
-            trigger: checkpointer.trigger(),
             checkpointer,
         })
     }
@@ -96,7 +93,7 @@ impl DirectWriter {
         Ok(DirectTx {
             guard,
             open: true,
-            trigger: Arc::clone(&self.trigger),
+            checkpointer: Arc::clone(&self.checkpointer),
         })
     }
 
@@ -134,7 +131,7 @@ pub(crate) struct DirectTx {
     /// Whether `BEGIN` has not yet been ended by `COMMIT` or `ROLLBACK`.
     open: bool,
     /// Told of the commit.
-    trigger: Arc<CheckpointTrigger>,
+    checkpointer: Arc<Checkpointer>,
 }
 
 impl DirectTx {
@@ -149,7 +146,7 @@ impl DirectTx {
         // A failed COMMIT leaves the transaction open: Drop rolls it back.
         if result.is_ok() {
             self.open = false;
-            self.trigger.committed();
+            self.checkpointer.committed();
         }
         result
     }
