@@ -159,11 +159,11 @@ pub(crate) fn bodies_for(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use kairos_store::{ObjectId, new_id};
 
-    fn meta(c: CollectionId, name: &str) -> ObjectMeta {
+    pub(crate) fn meta(c: CollectionId, name: &str) -> ObjectMeta {
         ObjectMeta {
             id: ObjectId(new_id()),
             collection_id: c,

@@ -49,7 +49,7 @@ pub use publish::{ImportOutcome, MAX_IMPORT};
 pub use query::QueryZone;
 pub use resolve::{Resource, valid_segment};
 pub use sharing::{ShareChange, ShareRefusal, Sharee, ShareeAddress};
-pub use sync::{SyncPage, SyncToken};
+pub use sync::{SyncMembers, SyncPage, SyncToken};
 pub use time_index::TimeIndexConfig;
 pub use transfer::{TransferOutcome, TransferTarget};
 pub use turns::AnswerTurn;

@@ -4,9 +4,12 @@
 use std::fmt;
 use std::str::FromStr;
 
-use kairos_store::{CollectionId, CollectionKind, MemberChange};
+use std::sync::Arc;
+
+use kairos_store::{CollectionId, CollectionKind, FetchedObject, MemberChange, ObjectMeta};
 use uuid::Uuid;
 
+use crate::cache::Listing;
 use crate::error::Condition;
 use crate::{CoreError, CoreResult, Kairos, Reader};
 
@@ -44,12 +47,92 @@ impl FromStr for SyncToken {
 /// One page of changes.
 #[derive(Clone, Debug)]
 pub struct SyncPage {
-    /// Changed members (with `object: None` for deletions), oldest first.
-    pub changes: Vec<MemberChange>,
+    /// What changed since the token.
+    pub members: SyncMembers,
     /// Where the next request continues.
     pub token: SyncToken,
     /// More changes remain after `token` (the limit cut the answer).
     pub truncated: bool,
+}
+
+/// The members a sync answer reports.
+#[derive(Clone, Debug)]
+pub struct SyncMembers(Members);
+
+/// One member of a sync answer: its name and, unless it was deleted, its metadata and
+/// (when asked for) bytes.
+pub type SyncMember<'a> = (&'a str, Option<(&'a ObjectMeta, Option<&'a [u8]>)>);
+
+#[derive(Clone, Debug)]
+enum Members {
+    /// Every member, without bytes: an initial sync answered from the cached listing
+    /// itself, so a 10,000-member answer copies no member (docs/benchmarks.md: the
+    /// copies raised the peak memory of initial syncs above that of a Depth 1 PROPFIND).
+    Listed(Arc<Listing>),
+    /// Changed members (with `object: None` for deletions), oldest first.
+    Changed(Vec<MemberChange>),
+}
+
+impl SyncMembers {
+    /// How many members the answer reports.
+    pub fn len(&self) -> usize {
+        match &self.0 {
+            Members::Listed(l) => l.objects.len(),
+            Members::Changed(c) => c.len(),
+        }
+    }
+
+    /// True when nothing changed.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Each member's name with its metadata and bytes (`None`: deleted), oldest first.
+    pub fn iter(&self) -> impl Iterator<Item = SyncMember<'_>> {
+        let (listed, changed) = match &self.0 {
+            Members::Listed(l) => (l.objects.as_slice(), &[][..]),
+            Members::Changed(c) => (&[][..], c.as_slice()),
+        };
+        let listed = listed
+            .iter()
+            .map(|meta| (meta.name.as_str(), Some((meta, None))));
+        let changed = changed.iter().map(|c| {
+            let object = c.object.as_ref().map(|o| (&o.meta, o.data.as_deref()));
+            (c.name.as_str(), object)
+        });
+        listed.chain(changed)
+    }
+
+    /// The members that carry bytes, to shape their calendar data in place.
+    pub fn with_data_mut(&mut self) -> impl Iterator<Item = &mut FetchedObject> {
+        let changed = match &mut self.0 {
+            Members::Listed(_) => &mut [][..],
+            Members::Changed(c) => c.as_mut_slice(),
+        };
+        changed
+            .iter_mut()
+            .filter_map(|c| c.object.as_mut())
+            .filter(|o| o.data.is_some())
+    }
+
+    /// The members as owned changes at `seq` (a listing is copied).
+    pub fn into_changes(self, seq: i64) -> Vec<MemberChange> {
+        match self.0 {
+            Members::Changed(c) => c,
+            Members::Listed(l) => l
+                .objects
+                .iter()
+                .map(|meta| MemberChange {
+                    name: meta.name.clone(),
+                    seq,
+                    object: Some(FetchedObject {
+                        meta: meta.clone(),
+                        data: None,
+                    }),
+                })
+                .collect(),
+        }
+    }
 }
 
 impl Kairos {
@@ -109,7 +192,7 @@ impl Kairos {
             last_seen.max(c.seq)
         };
         Ok(SyncPage {
-            changes,
+            members: SyncMembers(Members::Changed(changes)),
             token: SyncToken {
                 collection: c.id,
                 seq,
@@ -128,29 +211,23 @@ impl Kairos {
         with_data: bool,
     ) -> CoreResult<SyncPage> {
         let c = reader.collection();
-        let objects = if with_data {
-            self.objects_with_data(reader).await?
-        } else {
-            self.listing(reader)
+        let members = if with_data {
+            let changes = self
+                .objects_with_data(reader)
                 .await?
-                .objects
-                .iter()
-                .map(|meta| kairos_store::FetchedObject {
-                    meta: meta.clone(),
-                    data: None,
+                .into_iter()
+                .map(|o| MemberChange {
+                    name: o.meta.name.clone(),
+                    seq: c.seq,
+                    object: Some(o),
                 })
-                .collect()
+                .collect();
+            SyncMembers(Members::Changed(changes))
+        } else {
+            SyncMembers(Members::Listed(self.listing(reader).await?))
         };
-        let changes = objects
-            .into_iter()
-            .map(|o| MemberChange {
-                name: o.meta.name.clone(),
-                seq: c.seq,
-                object: Some(o),
-            })
-            .collect();
         Ok(SyncPage {
-            changes,
+            members,
             token: self.current_token(reader),
             truncated: false,
         })
@@ -171,6 +248,74 @@ impl Kairos {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cache::tests::meta;
+
+    #[test]
+    fn a_listed_page_reports_every_member_without_bytes() {
+        let c = CollectionId(kairos_store::new_id());
+        let listing = Arc::new(Listing {
+            seq: 7,
+            objects: vec![meta(c, "a.ics"), meta(c, "b.ics")],
+        });
+        let mut members = SyncMembers(Members::Listed(listing));
+        assert_eq!(members.len(), 2);
+        assert_eq!(members.with_data_mut().count(), 0);
+        let seen: Vec<(&str, Option<&str>, bool)> = members
+            .iter()
+            .map(|(name, o)| {
+                (
+                    name,
+                    o.map(|(m, _)| m.etag.as_str()),
+                    o.is_some_and(|(_, d)| d.is_some()),
+                )
+            })
+            .collect();
+        assert_eq!(
+            seen,
+            [
+                ("a.ics", Some("e-a.ics"), false),
+                ("b.ics", Some("e-b.ics"), false)
+            ]
+        );
+        let owned = members.into_changes(7);
+        assert_eq!(owned.len(), 2);
+        assert!(
+            owned
+                .iter()
+                .all(|ch| ch.seq == 7 && ch.object.as_ref().is_some_and(|o| o.data.is_none()))
+        );
+        assert_eq!(owned[1].name, "b.ics");
+    }
+
+    #[test]
+    fn a_changed_page_keeps_deletions_and_bytes() {
+        let c = CollectionId(kairos_store::new_id());
+        let changes = vec![
+            MemberChange {
+                name: "gone.ics".into(),
+                seq: 3,
+                object: None,
+            },
+            MemberChange {
+                name: "a.ics".into(),
+                seq: 4,
+                object: Some(FetchedObject {
+                    meta: meta(c, "a.ics"),
+                    data: Some(b"BEGIN".to_vec()),
+                }),
+            },
+        ];
+        let mut members = SyncMembers(Members::Changed(changes));
+        assert_eq!(members.with_data_mut().count(), 1);
+        let seen: Vec<(&str, Option<Option<&[u8]>>)> = members
+            .iter()
+            .map(|(name, o)| (name, o.map(|(_, d)| d)))
+            .collect();
+        assert_eq!(
+            seen,
+            [("gone.ics", None), ("a.ics", Some(Some(&b"BEGIN"[..])))]
+        );
+    }
 
     #[test]
     fn tokens_round_trip_and_reject_garbage() {

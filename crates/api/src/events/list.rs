@@ -145,10 +145,10 @@ async fn changes(
         .await?;
     let mut items = Vec::new();
     let mut deleted = Vec::new();
-    for change in &page.changes {
+    for change in page.members.into_changes(page.token.seq) {
         match &change.object {
             Some(o) => items.push(event(id, o)?),
-            None => deleted.push(change.name.clone()),
+            None => deleted.push(change.name),
         }
     }
     let token = page.token.to_string();

@@ -35,21 +35,20 @@ pub(crate) async fn sync_collection(
         .sync_changes(&reader, token, limit, needs_data(prop))
         .await?;
     if let Some(req) = &prop.calendar_data {
-        let objects = page.changes.iter_mut().filter_map(|c| c.object.as_mut());
         ctx.core
-            .shape_calendar_data(g.collection(), req, None, objects)?;
+            .shape_calendar_data(g.collection(), req, None, page.members.with_data_mut())?;
     }
     let env = ctx.env();
     let base = granted_href(g);
-    let mut out = MultistatusWriter::with_capacity(page.changes.len() * (base.len() + 220) + 256);
-    for change in &page.changes {
-        let href = push_member(&base, &change.name);
-        match &change.object {
-            Some(object) => {
+    let mut out = MultistatusWriter::with_capacity(page.members.len() * (base.len() + 220) + 256);
+    for (name, object) in page.members.iter() {
+        let href = push_member(&base, name);
+        match object {
+            Some((meta, data)) => {
                 let target = Target::Object {
                     parent: g,
-                    meta: &object.meta,
-                    data: object.data.as_deref(),
+                    meta,
+                    data,
                 };
                 out.response(&href, &propstats(&env, &target, prop, &[]));
             }
