@@ -269,7 +269,8 @@ fn mailto_address(uri: &str) -> Option<&str> {
 }
 
 /// Inside `tx`: gives `user` `access` to calendar `collection` (or changes theirs),
-/// recording `actor` in the sharing history.
+/// recording `actor` in the sharing history. Share changes move the calendar's ctag, as a
+/// PROPPATCH does: its invite properties are part of what clients cache.
 async fn grant_in(
     tx: &mut dyn kairos_store::WriteTx,
     collection: kairos_store::CollectionId,
@@ -286,6 +287,7 @@ async fn grant_in(
         modified_at: now,
     })
     .await?;
+    tx.bump_seq(collection, now).await?;
     tx.log_share(&ShareLogEntry {
         collection,
         actor: actor.to_owned(),
@@ -313,6 +315,7 @@ async fn revoke_in(
     }
     // Their name and color for it go with the share.
     tx.delete_calendar_prefs(user.id, collection).await?;
+    tx.bump_seq(collection, now).await?;
     tx.log_share(&ShareLogEntry {
         collection,
         actor: actor.to_owned(),

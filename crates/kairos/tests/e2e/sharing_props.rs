@@ -295,6 +295,22 @@ async fn unsharing_brings_the_plain_calendar_back() {
     assert_eq!(r.status, StatusCode::NOT_FOUND);
 }
 
+/// The invite properties are the calendar's: when they change, so does its ctag (as
+/// after a PROPPATCH), or the owner's other clients keep showing the old sharee list.
+#[tokio::test]
+async fn sharing_and_unsharing_move_the_calendars_ctag() {
+    let (h, id) = setup().await;
+    let before = h.ctag(ALICE, WORK).await;
+    share(&h, &id, "bob", "read").await;
+    let shared = h.ctag(ALICE, WORK).await;
+    assert_ne!(shared, before, "sharing");
+    share(&h, &id, "bob", "read-write").await;
+    let changed = h.ctag(ALICE, WORK).await;
+    assert_ne!(changed, shared, "a change of access");
+    unshare(&h, &id, "bob").await;
+    assert_ne!(h.ctag(ALICE, WORK).await, changed, "unsharing");
+}
+
 #[tokio::test]
 async fn sharing_properties_come_by_name_and_propname_never_allprop() {
     let (h, id) = setup().await;
