@@ -62,14 +62,6 @@ impl DirectWriter {
         ))
         .map_err(direct_err)?;
         conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
-        if let Ok(v) = std::env::var("XP_SOFT_HEAP") {
-            conn.execute_batch(&format!("PRAGMA soft_heap_limit = {v}"))
-                .map_err(direct_err)?;
-            let got: i64 = conn
-                .query_row("PRAGMA soft_heap_limit", [], |r| r.get(0))
-                .map_err(direct_err)?;
-            eprintln!("soft heap limit {got}");
-        }
         let checkpointer = Arc::new(Checkpointer::start(path)?);
         Ok(DirectWriter {
             conn: Arc::new(Mutex::new(conn)),
