@@ -3,7 +3,6 @@
 
 use std::fmt;
 use std::str::FromStr;
-
 use std::sync::Arc;
 
 use kairos_store::{CollectionId, CollectionKind, FetchedObject, MemberChange, ObjectMeta};
@@ -103,20 +102,18 @@ impl SyncMembers {
         listed.chain(changed)
     }
 
-    /// The members that carry bytes, to shape their calendar data in place.
-    pub fn with_data_mut(&mut self) -> impl Iterator<Item = &mut FetchedObject> {
+    /// The members' objects, to shape their calendar data in place (a listing carries
+    /// no bytes, so it has none to shape).
+    pub fn objects_mut(&mut self) -> impl Iterator<Item = &mut FetchedObject> {
         let changed = match &mut self.0 {
             Members::Listed(_) => &mut [][..],
             Members::Changed(c) => c.as_mut_slice(),
         };
-        changed
-            .iter_mut()
-            .filter_map(|c| c.object.as_mut())
-            .filter(|o| o.data.is_some())
+        changed.iter_mut().filter_map(|c| c.object.as_mut())
     }
 
-    /// The members as owned changes at `seq` (a listing is copied).
-    pub fn into_changes(self, seq: i64) -> Vec<MemberChange> {
+    /// The members as owned changes (a listing is copied, each member at its sequence).
+    pub fn into_changes(self) -> Vec<MemberChange> {
         match self.0 {
             Members::Changed(c) => c,
             Members::Listed(l) => l
@@ -124,7 +121,7 @@ impl SyncMembers {
                 .iter()
                 .map(|meta| MemberChange {
                     name: meta.name.clone(),
-                    seq,
+                    seq: l.seq,
                     object: Some(FetchedObject {
                         meta: meta.clone(),
                         data: None,
@@ -259,7 +256,7 @@ mod tests {
         });
         let mut members = SyncMembers(Members::Listed(listing));
         assert_eq!(members.len(), 2);
-        assert_eq!(members.with_data_mut().count(), 0);
+        assert_eq!(members.objects_mut().count(), 0);
         let seen: Vec<(&str, Option<&str>, bool)> = members
             .iter()
             .map(|(name, o)| {
@@ -277,7 +274,7 @@ mod tests {
                 ("b.ics", Some("e-b.ics"), false)
             ]
         );
-        let owned = members.into_changes(7);
+        let owned = members.into_changes();
         assert_eq!(owned.len(), 2);
         assert!(
             owned
@@ -306,7 +303,7 @@ mod tests {
             },
         ];
         let mut members = SyncMembers(Members::Changed(changes));
-        assert_eq!(members.with_data_mut().count(), 1);
+        assert_eq!(members.objects_mut().count(), 1);
         let seen: Vec<(&str, Option<Option<&[u8]>>)> = members
             .iter()
             .map(|(name, o)| (name, o.map(|(_, d)| d)))

@@ -145,7 +145,7 @@ async fn changes(
         .await?;
     let mut items = Vec::new();
     let mut deleted = Vec::new();
-    for change in page.members.into_changes(page.token.seq) {
+    for change in page.members.into_changes() {
         match &change.object {
             Some(o) => items.push(event(id, o)?),
             None => deleted.push(change.name),

@@ -36,7 +36,7 @@ pub(crate) async fn sync_collection(
         .await?;
     if let Some(req) = &prop.calendar_data {
         ctx.core
-            .shape_calendar_data(g.collection(), req, None, page.members.with_data_mut())?;
+            .shape_calendar_data(g.collection(), req, None, page.members.objects_mut())?;
     }
     let env = ctx.env();
     let base = granted_href(g);
