@@ -76,6 +76,24 @@ pub(crate) async fn report(ctx: &Ctx<'_>) -> DavResult<Response> {
     }
 }
 
+/// Bytes to reserve for a multistatus holding `bodies`: each body with room for its
+/// escaped line ends (a `&#13;` per CR), plus `per_response` for the href and the other
+/// properties.
+///
+/// Why generous: a buffer that runs short doubles, briefly holding both copies (a week
+/// of `expand` is over a megabyte), while reserved pages that are never written are
+/// never made resident.
+fn answer_capacity<'a>(
+    bodies: impl IntoIterator<Item = Option<&'a [u8]>>,
+    per_response: usize,
+) -> usize {
+    bodies
+        .into_iter()
+        .map(|b| per_response + b.map_or(0, |b| b.len() + b.len() / 2))
+        .sum::<usize>()
+        + 256
+}
+
 /// The member name an href names inside collection `g`, if it does.
 pub(crate) fn member_name(g: &Granted, href: &str) -> Option<String> {
     // Hrefs may be absolute URIs; only the path matters.

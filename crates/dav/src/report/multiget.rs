@@ -36,7 +36,12 @@ pub(crate) async fn multiget(
         .map(|o| (o.meta.name.clone(), o))
         .collect();
     let env = ctx.env();
-    let mut out = MultistatusWriter::with_capacity(hrefs.len() * 1500);
+    let bodies = names
+        .iter()
+        .map(|n| n.as_ref().and_then(|n| found.get(n)?.data.as_deref()));
+    let href_bytes: usize = hrefs.iter().map(String::len).sum();
+    let mut out =
+        MultistatusWriter::with_capacity(super::answer_capacity(bodies, 400) + href_bytes);
     for (href, name) in hrefs.iter().zip(&names) {
         let Some(object) = name.as_ref().and_then(|n| found.get(n)) else {
             out.response_status(href, 404, None);

@@ -50,8 +50,13 @@ pub(crate) async fn calendar_query(
     }
     let env = ctx.env();
     let base = granted_href(g);
-    let mut out = MultistatusWriter::with_capacity(objects.len() * 1500);
-    for object in &objects {
+    let mut out = MultistatusWriter::with_capacity(super::answer_capacity(
+        objects.iter().map(|o| o.data.as_deref()),
+        base.len() + 400,
+    ));
+    // By value: each object's bytes are freed once written, so the answer does not hold
+    // every body twice (as read and as written) at its end.
+    for object in objects {
         let dead = if needs_dead(&query.prop) {
             ctx.core
                 .object_dead_properties(&reader, &object.meta)

@@ -40,7 +40,12 @@ pub(crate) async fn sync_collection(
     }
     let env = ctx.env();
     let base = granted_href(g);
-    let mut out = MultistatusWriter::with_capacity(page.members.len() * (base.len() + 220) + 256);
+    let bodies = page
+        .members
+        .iter()
+        .map(|(_, o)| o.and_then(|(_, data)| data));
+    let mut out =
+        MultistatusWriter::with_capacity(super::answer_capacity(bodies, base.len() + 220));
     for (name, object) in page.members.iter() {
         let href = push_member(&base, name);
         match object {
