@@ -13,6 +13,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
+use bytes::Bytes;
 use kairos_store::{CollectionId, ObjectMeta};
 use lru::LruCache;
 
@@ -59,7 +60,7 @@ struct Listings {
 }
 
 struct Bodies {
-    map: LruCache<(CollectionId, String), Arc<[u8]>>,
+    map: LruCache<(CollectionId, String), Bytes>,
     bytes: usize,
 }
 
@@ -119,13 +120,13 @@ impl MemberCache {
     }
 
     /// A cached body of the object with entity tag `etag` in `collection`.
-    pub fn body(&self, collection: CollectionId, etag: &str) -> Option<Arc<[u8]>> {
+    pub fn body(&self, collection: CollectionId, etag: &str) -> Option<Bytes> {
         let mut b = self.bodies.lock().ok()?;
         b.map.get(&(collection, etag.to_owned())).cloned()
     }
 
     /// Keeps a body, evicting the least recently used past the byte budget.
-    pub fn put_body(&self, collection: CollectionId, etag: &str, data: Arc<[u8]>) {
+    pub fn put_body(&self, collection: CollectionId, etag: &str, data: Bytes) {
         let size = data.len();
         if size > self.limits.body_bytes / 8 {
             return;
@@ -151,7 +152,7 @@ pub(crate) fn bodies_for(
     cache: &MemberCache,
     collection: CollectionId,
     metas: &[&ObjectMeta],
-) -> HashMap<String, Arc<[u8]>> {
+) -> HashMap<String, Bytes> {
     metas
         .iter()
         .filter_map(|m| Some((m.name.clone(), cache.body(collection, &m.etag)?)))
@@ -211,14 +212,14 @@ pub(crate) mod tests {
         assert!(cache.listing(a, 1).is_none(), "a was evicted");
         assert!(cache.listing(b, 1).is_some());
 
-        cache.put_body(a, "t1", Arc::from(vec![0u8; 10]));
-        cache.put_body(a, "t2", Arc::from(vec![0u8; 10]));
+        cache.put_body(a, "t1", Bytes::from(vec![0u8; 10]));
+        cache.put_body(a, "t2", Bytes::from(vec![0u8; 10]));
         assert!(cache.body(a, "t1").is_some());
         // Larger than an eighth of the budget: not kept.
-        cache.put_body(a, "big", Arc::from(vec![0u8; 11]));
+        cache.put_body(a, "big", Bytes::from(vec![0u8; 11]));
         assert!(cache.body(a, "big").is_none());
         for i in 0..10 {
-            cache.put_body(a, &format!("n{i}"), Arc::from(vec![0u8; 10]));
+            cache.put_body(a, &format!("n{i}"), Bytes::from(vec![0u8; 10]));
         }
         assert!(cache.body(a, "t2").is_none(), "oldest bodies go first");
         assert!(cache.body(a, "n9").is_some());

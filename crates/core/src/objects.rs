@@ -226,8 +226,7 @@ impl Kairos {
                 .await?
             {
                 if let Some(data) = &o.data {
-                    self.cache
-                        .put_body(collection, &o.meta.etag, Arc::from(data.as_slice()));
+                    self.cache.put_body(collection, &o.meta.etag, data.clone());
                 }
                 fresh.insert(o.meta.name.clone(), o);
             }
@@ -237,7 +236,7 @@ impl Kairos {
             .filter_map(|meta| match cached.remove(&meta.name) {
                 Some(data) => Some(FetchedObject {
                     meta,
-                    data: Some(data.to_vec()),
+                    data: Some(data),
                 }),
                 // Changed since the listing was read: the fresh row is the truth; gone
                 // since: left out.
@@ -261,8 +260,7 @@ impl Kairos {
             let fetched = self.store.objects_by_names(c.id, names, with_data).await?;
             for o in &fetched {
                 if let Some(data) = &o.data {
-                    self.cache
-                        .put_body(c.id, &o.meta.etag, Arc::from(data.as_slice()));
+                    self.cache.put_body(c.id, &o.meta.etag, data.clone());
                 }
             }
             return Ok(fetched);

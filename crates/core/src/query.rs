@@ -244,8 +244,9 @@ impl Kairos {
                     .map_err(|e| unshapeable(&e))?
                     .to_string()
                     .into_bytes()
+                    .into()
             } else {
-                shaped
+                shaped.into()
             });
         }
         Ok(())

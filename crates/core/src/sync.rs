@@ -298,7 +298,7 @@ mod tests {
                 seq: 4,
                 object: Some(FetchedObject {
                     meta: meta(c, "a.ics"),
-                    data: Some(b"BEGIN".to_vec()),
+                    data: Some(bytes::Bytes::from_static(b"BEGIN")),
                 }),
             },
         ];

@@ -105,7 +105,7 @@ fn change_from_row(row: &Row<'_>, with_data: bool) -> StoreResult<MemberChange> 
         Some(_) => Some(FetchedObject {
             meta: meta_from_row(row)?,
             data: if with_data {
-                Some(get(row, "data")?)
+                Some(get::<Vec<u8>>(row, "data")?.into())
             } else {
                 None
             },

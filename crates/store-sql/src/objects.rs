@@ -247,7 +247,7 @@ pub(crate) async fn by_names(
             |r| {
                 Ok(FetchedObject {
                     meta: meta_from_row(r)?,
-                    data: Some(get(r, "data")?),
+                    data: Some(get::<Vec<u8>>(r, "data")?.into()),
                 })
             }
         } else {

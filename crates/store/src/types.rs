@@ -177,8 +177,8 @@ pub struct StoredObject {
 pub struct FetchedObject {
     /// Metadata.
     pub meta: ObjectMeta,
-    /// The bytes, when asked for.
-    pub data: Option<Vec<u8>>,
+    /// The bytes, when asked for; shared with the body cache when they came from it.
+    pub data: Option<bytes::Bytes>,
 }
 
 /// What to store for a member resource: original bytes plus the derived index fields.

@@ -113,7 +113,7 @@ pub async fn create(
     let stored = state.core.get_object(&g.reader(), &meta.name).await?;
     let fetched = FetchedObject {
         meta: stored.meta,
-        data: Some(stored.data),
+        data: Some(stored.data.into()),
     };
     let ev = event(id, &fetched)?;
     let location = format!("/api/v1/calendars/{id}/events/{}", ev.id);

@@ -58,7 +58,7 @@ async fn fetch_event(state: &ApiState, reader: &Reader, id: Uuid, name: &str) ->
     let stored = state.core.get_object(reader, name).await?;
     let fetched = FetchedObject {
         meta: stored.meta,
-        data: Some(stored.data),
+        data: Some(stored.data.into()),
     };
     event(id, &fetched)
 }

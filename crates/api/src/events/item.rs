@@ -46,7 +46,7 @@ pub async fn get(
     }
     let fetched = FetchedObject {
         meta: stored.meta,
-        data: Some(stored.data),
+        data: Some(stored.data.into()),
     };
     Ok(with_etag(Json(event(id, &fetched)?).into_response(), &etag))
 }
@@ -120,7 +120,7 @@ pub async fn replace(
         })?;
     let fetched = FetchedObject {
         meta: outcome.meta().clone(),
-        data: Some(ical),
+        data: Some(ical.into()),
     };
     let etag = fetched.meta.etag.clone();
     Ok(with_etag(Json(event(id, &fetched)?).into_response(), &etag))

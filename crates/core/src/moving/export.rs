@@ -145,7 +145,7 @@ impl Kairos {
                         c.path, o.meta.name
                     )));
                 };
-                let (text, base64) = encode_body(data);
+                let (text, base64) = encode_body(Vec::from(data));
                 out.counts.objects += 1;
                 out.line(&Record::Object(ObjectRecord {
                     owner: owner.name.clone(),

@@ -92,7 +92,11 @@ async fn binary_data_round_trips_byte_for_byte() {
     assert_eq!(fetched.len(), cases.len());
     for f in fetched {
         let (_, data) = cases.iter().find(|(n, _)| *n == f.meta.name).unwrap();
-        assert!(f.data.as_ref() == Some(data), "{} differs", f.meta.name);
+        assert!(
+            f.data.as_deref() == Some(data.as_slice()),
+            "{} differs",
+            f.meta.name
+        );
     }
     let listed = db.store.list_objects_with_data(files.id).await.unwrap();
     for o in listed {
