@@ -54,8 +54,9 @@ pub(crate) async fn calendar_query(
         objects.iter().map(|o| o.data.as_deref()),
         base.len() + 400,
     ));
-    // By value: each object's bytes are freed once written, so the answer does not hold
-    // every body twice (as read and as written) at its end.
+    // By value: each object's bytes are released once written (freed, when shaping
+    // made them for this answer), so an `expand` answer does not hold every body twice
+    // (as shaped and as written) at its end.
     for object in objects {
         let dead = if needs_dead(&query.prop) {
             ctx.core
