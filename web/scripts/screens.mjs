@@ -46,8 +46,14 @@ for (const [label, viewport] of [["desktop", { width: 1400, height: 900 }], ["ph
     await check("editor");
     await page.keyboard.press("Escape");
     await page.waitForSelector("#editor", { state: "hidden" });
-    await page.waitForFunction(() => !document.activeElement?.closest("dialog[open]"));
+    // The shortcut is ignored while focus is in a field or an open dialog (main.ts): wait
+    // for the app's own condition, then for the dialog the key opens, so a failure says
+    // which of the two did not happen.
+    await page.waitForFunction(
+      () => !document.activeElement?.closest("input, textarea, select, dialog[open], [contenteditable]"),
+    );
     await page.keyboard.press("/");
+    await page.waitForSelector("#search[open]", { timeout: 5000 });
     await page.fill("#search-q", "Meeting 12");
     await page.waitForSelector("#search-results li");
     await check("search");
