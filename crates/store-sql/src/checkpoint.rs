@@ -24,7 +24,7 @@ use std::time::Duration;
 use kairos_store::StoreResult;
 use rusqlite::{Connection, OpenFlags};
 
-use crate::direct::direct_err;
+use crate::direct::{DirectReads, direct_err};
 
 /// Commits between two background checkpoints (about 1,000 WAL pages of PUTs). Tried
 /// 10 to 600: bigger checkpoints raised the p99 of PUT (to 73 ms at 600) and saved no
@@ -56,7 +56,7 @@ enum Wake {
 
 impl Checkpointer {
     /// Opens a connection to `path` (in WAL mode) and starts the thread.
-    pub(crate) fn start(path: &Path) -> StoreResult<Checkpointer> {
+    pub(crate) fn start(path: &Path, readers: Arc<DirectReads>) -> StoreResult<Checkpointer> {
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(path, flags).map_err(direct_err)?;
         // A checkpoint that meets a lock skips what it cannot copy; it never waits.
@@ -66,7 +66,7 @@ impl Checkpointer {
         let pending = Arc::clone(&since_last);
         let thread = std::thread::Builder::new()
             .name("kairos-wal-checkpoint".into())
-            .spawn(move || run(&conn, &pending, &waits))
+            .spawn(move || run(&conn, &readers, &pending, &waits))
             .map_err(|e| kairos_store::StoreError::Backend(format!("checkpoint thread: {e}")))?;
         Ok(Checkpointer {
             since_last,
@@ -101,13 +101,13 @@ impl Checkpointer {
     }
 }
 
-fn run(conn: &Connection, pending: &AtomicU32, waits: &Receiver<Wake>) {
+fn run(conn: &Connection, readers: &DirectReads, pending: &AtomicU32, waits: &Receiver<Wake>) {
     loop {
         match waits.recv_timeout(IDLE) {
-            Ok(Wake::Checkpoint) => checkpoint(conn),
+            Ok(Wake::Checkpoint) => checkpoint(conn, readers),
             Err(RecvTimeoutError::Timeout) => {
                 if pending.swap(0, Ordering::Relaxed) > 0 {
-                    checkpoint(conn);
+                    checkpoint(conn, readers);
                 }
             }
             Ok(Wake::Stop) | Err(RecvTimeoutError::Disconnected) => return,
@@ -115,8 +115,11 @@ fn run(conn: &Connection, pending: &AtomicU32, waits: &Receiver<Wake>) {
     }
 }
 
-/// One PASSIVE checkpoint: copies what no reader still needs, waits for nobody.
-fn checkpoint(conn: &Connection) {
+/// One PASSIVE checkpoint: copies what no reader still needs, waits for nobody. The
+/// idle readers' snapshots end before it, so that they do not hold back the copy, and
+/// after it, so that they begin anew past the copied WAL and let the writer restart it.
+fn checkpoint(conn: &Connection, readers: &DirectReads) {
+    readers.release_snapshots();
     let done = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| {
         Ok((r.get::<_, i64>(1)?, r.get::<_, i64>(2)?))
     });
@@ -124,6 +127,7 @@ fn checkpoint(conn: &Connection) {
         Ok((wal_pages, copied)) => tracing::trace!(wal_pages, copied, "WAL checkpoint"),
         Err(e) => tracing::warn!(error = %e, "WAL checkpoint failed"),
     }
+    readers.release_snapshots();
 }
 
 #[cfg(test)]
@@ -154,7 +158,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let (path, writer) = wal_database(dir.path());
         let before = file_len(&path);
-        let checkpointer = Checkpointer::start(&path).unwrap();
+        let checkpointer = Checkpointer::start(&path, DirectReads::new(path.clone())).unwrap();
         for v in 0..COMMITS_PER_CHECKPOINT {
             writer.execute("INSERT INTO t VALUES (?1)", [v]).unwrap();
             checkpointer.committed();
@@ -174,7 +178,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let (path, writer) = wal_database(dir.path());
         let before = file_len(&path);
-        let checkpointer = Checkpointer::start(&path).unwrap();
+        let checkpointer = Checkpointer::start(&path, DirectReads::new(path.clone())).unwrap();
         writer.execute("INSERT INTO t VALUES (1)", []).unwrap();
         checkpointer.committed();
         let deadline = std::time::Instant::now() + Duration::from_secs(20);

@@ -38,6 +38,21 @@ pub(crate) struct Pools {
     pub(crate) direct_writer: Option<Arc<DirectWriter>>,
 }
 
+impl Pools {
+    /// What `write` (through the sqlx `writer`, which the direct writer does not see)
+    /// gives, once this process's direct readers know it may have committed.
+    pub(crate) async fn written<T>(
+        &self,
+        write: impl Future<Output = StoreResult<T>>,
+    ) -> StoreResult<T> {
+        let result = write.await;
+        if let Some(direct) = &self.direct {
+            direct.committed();
+        }
+        result
+    }
+}
+
 /// Opens the pools described by `config`.
 pub(crate) async fn open(config: &StoreConfig) -> StoreResult<Pools> {
     sqlx::any::install_default_drivers();
@@ -95,14 +110,19 @@ pub(crate) async fn open(config: &StoreConfig) -> StoreResult<Pools> {
                 .connect_with(options)
                 .await
                 .map_err(db_err)?;
-            let direct_writer =
-                DirectWriter::open(&file, config.acquire_timeout, config.busy_timeout)?;
+            let direct = DirectReads::new(file.clone());
+            let direct_writer = DirectWriter::open(
+                &file,
+                config.acquire_timeout,
+                config.busy_timeout,
+                Arc::clone(&direct),
+            )?;
             Ok(Pools {
                 engine,
                 reader,
                 writer,
                 separate_writer: true,
-                direct: Some(DirectReads::new(file)),
+                direct: Some(direct),
                 direct_writer: Some(Arc::new(direct_writer)),
             })
         }

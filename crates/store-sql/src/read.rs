@@ -184,9 +184,15 @@ mod tests {
         assert_eq!(direct.iter().map(|t| t.1).collect::<Vec<_>>(), [1, 2]);
         assert_eq!(direct, pooled);
 
-        // A write committed through the writer is seen by the next direct read.
-        sqlx::query("UPDATE t SET b = 20 WHERE a = 'y'")
-            .execute(&pools.writer)
+        // A write committed through the writer is seen by the next direct read (the
+        // direct readers' snapshots end with it).
+        pools
+            .written(async {
+                sqlx::query("UPDATE t SET b = 20 WHERE a = 'y'")
+                    .execute(&pools.writer)
+                    .await
+                    .map_err(crate::error::db_err)
+            })
             .await
             .unwrap();
         let after = pools.optional(ONE, &key, triple).await.unwrap();

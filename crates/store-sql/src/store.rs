@@ -48,7 +48,10 @@ impl SqlStore {
     /// Brings the schema up to date. Idempotent, and safe when several nodes start at
     /// once against one PostgreSQL database (they serialize on an advisory lock).
     pub async fn migrate(&self) -> StoreResult<()> {
-        migrate::run(&self.pools.writer, self.pools.engine).await
+        let pools = &self.pools;
+        pools
+            .written(migrate::run(&pools.writer, pools.engine))
+            .await
     }
 
     /// Which engine this store runs on.
@@ -219,7 +222,10 @@ impl Store for SqlStore {
     }
 
     async fn touch_credential(&self, id: CredentialId, now: Timestamp) -> StoreResult<()> {
-        access::touch_credential(&self.pools.writer, id, now).await
+        let pools = &self.pools;
+        pools
+            .written(access::touch_credential(&pools.writer, id, now))
+            .await
     }
 
     async fn session_by_hash(&self, hash: &str) -> StoreResult<Option<Session>> {
@@ -305,7 +311,16 @@ impl Store for SqlStore {
         lease_ms: i64,
         now: Timestamp,
     ) -> StoreResult<Vec<ClaimedJob>> {
-        jobs::claim(&self.pools.writer, self.pools.engine, limit, lease_ms, now).await
+        let pools = &self.pools;
+        pools
+            .written(jobs::claim(
+                &pools.writer,
+                pools.engine,
+                limit,
+                lease_ms,
+                now,
+            ))
+            .await
     }
 
     async fn finish_job(
@@ -314,7 +329,10 @@ impl Store for SqlStore {
         outcome: &JobOutcome,
         now: Timestamp,
     ) -> StoreResult<bool> {
-        jobs::finish(&self.pools.writer, job, outcome, now).await
+        let pools = &self.pools;
+        pools
+            .written(jobs::finish(&pools.writer, job, outcome, now))
+            .await
     }
 
     async fn job(&self, id: JobId) -> StoreResult<Option<JobRecord>> {

@@ -20,7 +20,7 @@ use rusqlite::{Connection, OpenFlags};
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
 use crate::checkpoint::{Checkpointer, WRITER_CEILING_PAGES};
-use crate::direct::{direct_err, is_busy};
+use crate::direct::{DirectReads, direct_err, is_busy};
 
 /// Statements the writer keeps prepared: every statement text a transaction uses.
 const STATEMENT_CACHE: usize = 128;
@@ -37,6 +37,8 @@ pub(crate) struct DirectWriter {
     busy_timeout: Duration,
     /// Copies the WAL into the database file off the write path; told of every commit.
     checkpointer: Arc<Checkpointer>,
+    /// This process's readers, whose snapshots every commit makes stale.
+    readers: Arc<DirectReads>,
 }
 
 impl DirectWriter {
@@ -45,6 +47,7 @@ impl DirectWriter {
         path: &Path,
         acquire_timeout: Duration,
         busy_timeout: Duration,
+        readers: Arc<DirectReads>,
     ) -> StoreResult<DirectWriter> {
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(path, flags).map_err(direct_err)?;
@@ -62,13 +65,14 @@ impl DirectWriter {
         ))
         .map_err(direct_err)?;
         conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
-        let checkpointer = Arc::new(Checkpointer::start(path)?);
+        let checkpointer = Arc::new(Checkpointer::start(path, Arc::clone(&readers))?);
         Ok(DirectWriter {
             conn: Arc::new(Mutex::new(conn)),
             closed: AtomicBool::new(false),
             acquire_timeout,
             busy_timeout,
             checkpointer,
+            readers,
         })
     }
 
@@ -94,6 +98,7 @@ impl DirectWriter {
             guard,
             open: true,
             checkpointer: Arc::clone(&self.checkpointer),
+            readers: Arc::clone(&self.readers),
         })
     }
 
@@ -132,6 +137,8 @@ pub(crate) struct DirectTx {
     open: bool,
     /// Told of the commit.
     checkpointer: Arc<Checkpointer>,
+    /// Told of the commit, before the caller can answer anyone.
+    readers: Arc<DirectReads>,
 }
 
 impl DirectTx {
@@ -146,6 +153,7 @@ impl DirectTx {
         // A failed COMMIT leaves the transaction open: Drop rolls it back.
         if result.is_ok() {
             self.open = false;
+            self.readers.committed();
             self.checkpointer.committed();
         }
         result
@@ -190,7 +198,14 @@ mod tests {
     }
 
     fn writer(path: &Path) -> DirectWriter {
-        DirectWriter::open(path, Duration::from_secs(5), Duration::from_secs(5)).unwrap()
+        let readers = DirectReads::new(path.to_owned());
+        DirectWriter::open(
+            path,
+            Duration::from_secs(5),
+            Duration::from_secs(5),
+            readers,
+        )
+        .unwrap()
     }
 
     async fn insert(tx: &mut DirectTx, k: &str) -> StoreResult<u64> {
@@ -260,8 +275,13 @@ mod tests {
     async fn a_lock_held_too_long_is_busy() {
         let dir = tempfile::tempdir().unwrap();
         let path = database(dir.path());
-        let w =
-            DirectWriter::open(&path, Duration::from_secs(5), Duration::from_millis(100)).unwrap();
+        let w = DirectWriter::open(
+            &path,
+            Duration::from_secs(5),
+            Duration::from_millis(100),
+            DirectReads::new(path.clone()),
+        )
+        .unwrap();
         let other = Connection::open(&path).unwrap();
         other.execute_batch("BEGIN IMMEDIATE").unwrap();
         let refused = w.begin().await;
