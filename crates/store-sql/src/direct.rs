@@ -11,7 +11,9 @@
 //! thread ever sleeps here).
 
 use std::borrow::Cow;
-use std::path::PathBuf;
+use std::fs::File;
+use std::os::unix::fs::FileExt;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -142,12 +144,20 @@ impl ToSql for Arg {
 /// when it is [`MAX_SNAPSHOT_AGE`] old (for other processes' commits), after a failed
 /// read, and when the checkpointer asks ([`Self::release_snapshots`]), so that an idle
 /// reader never keeps the WAL from being copied back and restarted.
+///
+/// Other `kairos` processes on the same file (more front nodes, the admin CLI) say that
+/// they committed through the [`CommitMark`]: a read that finds the mark moved since its
+/// snapshot began takes a new one, so a write answered by one node is seen by the next
+/// read on any node. Only writers that do not keep the mark (an `sqlite3` shell) wait
+/// for [`MAX_SNAPSHOT_AGE`].
 #[derive(Debug)]
 pub(crate) struct DirectReads {
     path: PathBuf,
     idle: Mutex<Vec<Reader>>,
     /// Bumped after every commit of this process: snapshots begun before it are stale.
     generation: AtomicU64,
+    /// The last commit of any process, where the file could be opened.
+    mark: Option<CommitMark>,
     /// Set by [`DirectReads::close`]: no connection is opened or kept after it.
     closed: AtomicBool,
     /// Many-row reads running at once. More than the cores only add connections (each
@@ -155,10 +165,65 @@ pub(crate) struct DirectReads {
     blocking: Semaphore,
 }
 
-/// How long a reader may go on reading one snapshot: the most by which a commit of
-/// another process (the admin CLI) can be missed. This process's own commits end every
-/// older snapshot at once.
+/// How long a reader may go on reading one snapshot: the most by which a commit of a
+/// process that keeps no [`CommitMark`] can be missed. Commits of this process, and
+/// marked commits of others, end every older snapshot at once.
 pub(crate) const MAX_SNAPSHOT_AGE: Duration = Duration::from_millis(2);
+
+/// Eight bytes in a file beside the database (`<file>-commit`) that every `kairos`
+/// process rewrites after each commit with a value never written before.
+///
+/// Why a value never used before rather than a counter: writers rewrite it after their
+/// commit, outside SQLite's write lock, so two processes may race and one count be lost.
+/// A fresh value cannot be lost that way: whatever a reader finds after a commit differs
+/// from what it read before beginning its snapshot. A torn read only costs a needless
+/// new snapshot. One `pread` per read; no lock is taken.
+#[derive(Debug)]
+struct CommitMark {
+    file: File,
+    /// This process's own random prefix; each commit adds one.
+    next: AtomicU64,
+}
+
+impl CommitMark {
+    /// The mark of the database at `db`, created if missing; `None` when the file cannot
+    /// be opened (a read-only directory): readers then rely on the age bound.
+    fn open(db: &Path) -> Option<CommitMark> {
+        let mut name = db.as_os_str().to_owned();
+        name.push("-commit");
+        let file = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(PathBuf::from(name))
+            .map_err(|e| tracing::warn!(error = %e, "commit mark not opened"))
+            .ok()?;
+        Some(CommitMark {
+            file,
+            // The low half of a v7 UUID: 62 random bits.
+            next: AtomicU64::new(uuid::Uuid::now_v7().as_u64_pair().1),
+        })
+    }
+
+    /// The value now in the file.
+    fn read(&self) -> u64 {
+        let mut bytes = [0u8; 8];
+        match self.file.read_exact_at(&mut bytes, 0) {
+            Ok(()) => u64::from_le_bytes(bytes),
+            // Empty (nobody committed yet) or unreadable: a value no writer uses.
+            Err(_) => 0,
+        }
+    }
+
+    /// Writes a value never written before.
+    fn moved(&self) {
+        let value = self.next.fetch_add(1, Ordering::SeqCst).max(1);
+        if let Err(e) = self.file.write_all_at(&value.to_le_bytes(), 0) {
+            tracing::warn!(error = %e, "commit mark not written");
+        }
+    }
+}
 
 /// One reading connection and the read transaction it holds, if any.
 #[derive(Debug)]
@@ -167,11 +232,20 @@ struct Reader {
     snapshot: Option<Snapshot>,
 }
 
-/// An open read transaction: the generation it began in, and when.
+/// An open read transaction: the generation and commit mark it began under, and when.
 #[derive(Clone, Copy, Debug)]
 struct Snapshot {
     generation: u64,
+    mark: u64,
     began: Instant,
+}
+
+/// Where the commits stand as a reader is taken: this process's generation and the
+/// commit mark.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Commits {
+    generation: u64,
+    mark: u64,
 }
 
 impl Reader {
@@ -182,10 +256,13 @@ impl Reader {
         self.conn.is_autocommit() || self.conn.execute_batch("ROLLBACK").is_ok()
     }
 
-    /// Whether its snapshot began before `generation` or has grown too old.
-    fn stale(&self, generation: u64) -> bool {
-        self.snapshot
-            .is_some_and(|s| s.generation != generation || s.began.elapsed() > MAX_SNAPSHOT_AGE)
+    /// Whether its snapshot began before `now` (a commit since) or has grown too old.
+    fn stale(&self, now: Commits) -> bool {
+        self.snapshot.is_some_and(|s| {
+            s.generation != now.generation
+                || s.mark != now.mark
+                || s.began.elapsed() > MAX_SNAPSHOT_AGE
+        })
     }
 }
 
@@ -197,6 +274,7 @@ impl DirectReads {
     /// Direct reads of the SQLite file at `path`.
     pub(crate) fn new(path: PathBuf) -> Arc<DirectReads> {
         Arc::new(DirectReads {
+            mark: CommitMark::open(&path),
             path,
             idle: Mutex::new(Vec::new()),
             generation: AtomicU64::new(0),
@@ -216,16 +294,28 @@ impl DirectReads {
         }
     }
 
-    /// This process committed a write: every read that starts from now on sees it.
-    /// Called after the commit, before the writer answers its client.
+    /// This process committed a write: every read that starts from now on, in this
+    /// process or another, sees it. Called after the commit, before the writer answers
+    /// its client.
     pub(crate) fn committed(&self) {
         self.generation.fetch_add(1, Ordering::SeqCst);
+        if let Some(mark) = &self.mark {
+            mark.moved();
+        }
+    }
+
+    /// Where the commits stand now.
+    fn commits(&self) -> Commits {
+        Commits {
+            generation: self.generation.load(Ordering::SeqCst),
+            mark: self.mark.as_ref().map_or(0, CommitMark::read),
+        }
     }
 
     /// Ends the snapshots of the idle readers, so that none keeps the WAL from being
     /// checkpointed or restarted; readers at work end theirs when they are given back.
     pub(crate) fn release_snapshots(&self) {
-        self.committed();
+        self.generation.fetch_add(1, Ordering::SeqCst);
         if let Ok(mut idle) = self.idle.lock() {
             idle.retain_mut(Reader::end_snapshot);
         }
@@ -235,21 +325,22 @@ impl DirectReads {
         if self.closed.load(Ordering::SeqCst) {
             return None;
         }
-        let generation = self.generation.load(Ordering::SeqCst);
+        let now = self.commits();
         let mut reader = match self.idle.lock().ok()?.pop() {
             Some(reader) => reader,
             None => self.open()?,
         };
-        if reader.stale(generation) && !reader.end_snapshot() {
+        if reader.stale(now) && !reader.end_snapshot() {
             return None;
         }
         if reader.snapshot.is_none() {
-            // Deferred: the snapshot is taken by the first statement, after this
-            // generation was read, so it is never older than the generation it is
-            // labelled with.
+            // Deferred: the snapshot is taken by the first statement, after the
+            // generation and the mark were read, so it is never older than the commits
+            // it is labelled with.
             reader.conn.execute_batch("BEGIN").ok()?;
             reader.snapshot = Some(Snapshot {
-                generation,
+                generation: now.generation,
+                mark: now.mark,
                 began: Instant::now(),
             });
         }
@@ -274,8 +365,13 @@ impl DirectReads {
 
     fn give_back(&self, mut reader: Reader) {
         // A commit while it read: end the snapshot now rather than keep the WAL pinned
-        // until it is next taken.
-        if reader.stale(self.generation.load(Ordering::SeqCst)) && !reader.end_snapshot() {
+        // until it is next taken. (This process's commits only: reading the mark here
+        // too would double the reads of its file.)
+        let now = Commits {
+            mark: reader.snapshot.map_or(0, |s| s.mark),
+            generation: self.generation.load(Ordering::SeqCst),
+        };
+        if reader.stale(now) && !reader.end_snapshot() {
             return;
         }
         if let Ok(mut idle) = self.idle.lock()
@@ -453,10 +549,45 @@ mod tests {
         // Told of the commit (as the direct writer tells it): the next read sees it.
         reads.committed();
         assert_eq!(count(&reads), 2);
-        // Not told (another process): seen once the snapshot is too old to keep.
+        // Not told (a writer that keeps no mark): seen once the snapshot is too old.
         other.execute("INSERT INTO t VALUES (3)", []).unwrap();
         std::thread::sleep(MAX_SNAPSHOT_AGE + Duration::from_millis(1));
         assert_eq!(count(&reads), 3);
+    }
+
+    #[test]
+    fn another_process_marked_commit_is_seen_by_the_next_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let (path, other) = wal_database(dir.path());
+        // Two processes' readers: they share nothing but the files.
+        let here = DirectReads::new(path.clone());
+        let there = DirectReads::new(path);
+        for round in 2..40 {
+            // Ten reads keep one snapshot well within the age bound.
+            for _ in 0..10 {
+                assert_eq!(count(&here), round - 1);
+            }
+            other.execute("INSERT INTO t VALUES (0)", []).unwrap();
+            there.committed();
+            assert_eq!(count(&here), round, "round {round}: at once, no waiting");
+        }
+    }
+
+    #[test]
+    fn commit_marks_never_repeat_across_processes() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("m.db");
+        let (a, b) = (
+            CommitMark::open(&path).unwrap(),
+            CommitMark::open(&path).unwrap(),
+        );
+        let mut seen = std::collections::HashSet::new();
+        for _ in 0..100 {
+            a.moved();
+            assert!(seen.insert(b.read()));
+            b.moved();
+            assert!(seen.insert(a.read()));
+        }
     }
 
     /// `wal_checkpoint(TRUNCATE)` from another connection: whether it was refused
