@@ -7,7 +7,7 @@ use std::sync::Arc;
 use kairos_store::{CalendarPrefs, Collection, CollectionId, CollectionKind, ShareAccess, UserId};
 
 /// What a credential narrows a principal to. A password or session sign-in has none.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Limits {
     /// Reads only: every write is refused.
     pub read_only: bool,
@@ -74,7 +74,7 @@ impl Principal {
 }
 
 /// What a principal may do to a collection and its members.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Privileges {
     /// Read members and properties.
     pub read: bool,

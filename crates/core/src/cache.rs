@@ -43,6 +43,8 @@ pub struct CacheLimits {
     pub listing_entries: usize,
     /// Most bytes of object bodies held.
     pub body_bytes: usize,
+    /// Most bytes of finished report answers held (0: none are kept).
+    pub answer_bytes: usize,
 }
 
 impl Default for CacheLimits {
@@ -50,6 +52,7 @@ impl Default for CacheLimits {
         CacheLimits {
             listing_entries: 200_000,
             body_bytes: 16 * 1024 * 1024,
+            answer_bytes: 16 * 1024 * 1024,
         }
     }
 }
@@ -199,6 +202,7 @@ pub(crate) mod tests {
         let cache = MemberCache::new(CacheLimits {
             listing_entries: 3,
             body_bytes: 80,
+            answer_bytes: 0,
         });
         let (a, b) = (CollectionId(new_id()), CollectionId(new_id()));
         let two = |c| {

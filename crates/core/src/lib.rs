@@ -7,6 +7,7 @@
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod access;
+mod answers;
 pub mod auth;
 mod cache;
 mod calendars;
@@ -35,6 +36,7 @@ use std::sync::Arc;
 use kairos_store::Store;
 
 pub use access::{Granted, Limits, Principal, Privileges, Reader, Writer};
+pub use answers::{Answer, AnswerCacheStats, AnswerKey};
 pub use cache::CacheLimits;
 pub use calendars::calendar_timezone;
 pub use collections::NewCollection;
@@ -61,6 +63,7 @@ pub struct Kairos {
     auth: auth::Authenticator,
     homes: home::ReadyHomes,
     cache: cache::MemberCache,
+    answers: answers::AnswerCache,
     /// Set once the process begins to stop: long-lived answers (live streams) end.
     stopping: tokio::sync::watch::Sender<bool>,
     turns: turns::AnswerTurns,
@@ -73,6 +76,7 @@ impl Kairos {
             turns: turns::AnswerTurns::new(config.concurrent_answers),
             auth: auth::Authenticator::new(&config.auth),
             cache: cache::MemberCache::new(config.cache),
+            answers: answers::AnswerCache::new(config.cache.answer_bytes),
             store,
             config,
             homes: home::ReadyHomes::default(),

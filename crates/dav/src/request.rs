@@ -133,14 +133,11 @@ pub(crate) async fn handle(state: &DavState, req: Request<Body>) -> DavResult<Re
     Ok(held_until_sent(methods::run(&ctx).await?, turn))
 }
 
-/// Whether the request may answer with many members: a REPORT, or a PROPFIND deeper than
-/// the resource itself.
+/// Whether the request may answer with many members and is not a REPORT: a PROPFIND
+/// deeper than the resource itself. (A REPORT takes its turn itself, once it knows the
+/// answer is not kept from an earlier request: sending kept bytes needs none.)
 fn is_large_answer(method: &Method, depth: Option<&str>) -> bool {
-    match method.as_str() {
-        "REPORT" => true,
-        "PROPFIND" => depth.map(str::trim) != Some("0"),
-        _ => false,
-    }
+    method.as_str() == "PROPFIND" && depth.map(str::trim) != Some("0")
 }
 
 /// How long a built answer keeps its turn while the client reads it: long enough for any
@@ -151,7 +148,7 @@ const SEND_TURN_LIMIT: Duration = Duration::from_secs(1);
 /// The response, keeping `turn` until its body has been sent, the client went away or
 /// [`SEND_TURN_LIMIT`] passed: the body, not only its building, is what stays in memory
 /// while a client reads.
-fn held_until_sent(response: Response, turn: AnswerTurn) -> Response {
+pub(crate) fn held_until_sent(response: Response, turn: AnswerTurn) -> Response {
     let (sent, on_sent) = tokio::sync::oneshot::channel::<()>();
     tokio::spawn(async move {
         // Resolves when the body (holding `sent`) is dropped.
@@ -171,10 +168,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn reports_and_deep_propfinds_are_large_answers() {
+    fn deep_propfinds_are_large_answers() {
         let method = |m: &str| Method::from_bytes(m.as_bytes()).unwrap();
-        assert!(is_large_answer(&method("REPORT"), None));
-        assert!(is_large_answer(&method("REPORT"), Some("0")));
+        assert!(
+            !is_large_answer(&method("REPORT"), None),
+            "takes its own turn"
+        );
         assert!(is_large_answer(&method("PROPFIND"), Some("1")));
         assert!(is_large_answer(&method("PROPFIND"), None));
         assert!(!is_large_answer(&method("PROPFIND"), Some(" 0")));

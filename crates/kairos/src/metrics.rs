@@ -110,6 +110,12 @@ pub async fn scrape(State(core): State<Arc<Kairos>>) -> Response {
     metrics::gauge!("kairos_db_connections", "state" => "open").set(f64::from(pool.open));
     metrics::gauge!("kairos_db_connections", "state" => "idle").set(f64::from(pool.idle));
     metrics::gauge!("kairos_db_connections_max").set(f64::from(pool.max));
+    let answers = core.answer_cache_stats();
+    // Byte counts of a cache far below 2^53: exact as f64.
+    #[allow(clippy::cast_precision_loss)]
+    metrics::gauge!("kairos_answer_cache_bytes").set(answers.bytes as f64);
+    metrics::counter!("kairos_answer_cache_hits_total").absolute(answers.hits);
+    metrics::counter!("kairos_answer_cache_misses_total").absolute(answers.misses);
     match core.queue_depth().await {
         Ok(depth) => {
             // u64 job counts are far below 2^53: exact as f64.

@@ -60,6 +60,8 @@ pub struct Settings {
     pub worker_batch: u32,
     /// REPORT and Depth 1 PROPFIND answers built and sent at once (0: no limit).
     pub concurrent_answers: usize,
+    /// Megabytes of finished report answers kept for the next asker (0: none).
+    pub answer_cache_mb: usize,
     /// Serve Prometheus metrics at /metrics.
     pub metrics: bool,
     /// Seconds a verified password stays cached.
@@ -125,6 +127,7 @@ impl Default for Settings {
             db_acquire_timeout_secs: 30,
             worker_batch: 8,
             concurrent_answers: kairos_core::CoreConfig::default().concurrent_answers,
+            answer_cache_mb: 16,
             metrics: true,
             auth_cache_ttl_secs: 60,
             auth_max_failures: 10,
@@ -219,6 +222,7 @@ impl Settings {
         core.max_query_instances = self.max_query_instances.max(1);
         core.worker.batch = self.worker_batch.max(1);
         core.concurrent_answers = self.concurrent_answers;
+        core.cache.answer_bytes = self.answer_cache_mb.saturating_mul(1024 * 1024);
         core.auth.session_lifetime = Duration::from_secs(self.session_hours.max(1) * 3600);
         core.auth.oidc = (!self.oidc_issuer.is_empty()).then(|| kairos_core::auth::OidcConfig {
             issuer: self.oidc_issuer.clone(),
@@ -250,6 +254,7 @@ Settings (TOML key = environment variable, default):
   db_acquire_timeout_secs KAIROS_DB_ACQUIRE_TIMEOUT_SECS 30
   worker_batch        KAIROS_WORKER_BATCH         8 (jobs run at once by a worker)
   concurrent_answers  KAIROS_CONCURRENT_ANSWERS   2 per core (REPORT/Depth 1 PROPFIND answers at once; 0: no limit)
+  answer_cache_mb     KAIROS_ANSWER_CACHE_MB      16 (report answers kept while their calendar is unchanged; 0: off)
   metrics             KAIROS_METRICS              true (Prometheus text at /metrics)
   auth_cache_ttl_secs KAIROS_AUTH_CACHE_TTL_SECS  60
   auth_max_failures   KAIROS_AUTH_MAX_FAILURES    10

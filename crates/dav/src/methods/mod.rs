@@ -14,7 +14,7 @@ mod put;
 use axum::body::Body;
 use axum::response::Response;
 use http::{HeaderValue, StatusCode, header};
-use kairos_core::{CoreError, Resource};
+use kairos_core::{Answer, CoreError, Resource};
 
 use crate::error::{DavError, DavResult};
 use crate::paths::DavPath;
@@ -105,11 +105,25 @@ pub(crate) fn status_only(status: StatusCode) -> Response {
 
 /// A 207 Multi-Status response.
 pub(crate) fn multistatus(body: String) -> Response {
-    let mut r = Response::new(Body::from(body));
-    *r.status_mut() = StatusCode::MULTI_STATUS;
+    answer_response(multistatus_answer(body))
+}
+
+/// A 207 Multi-Status answer holding `body`.
+pub(crate) fn multistatus_answer(body: String) -> Answer {
+    Answer {
+        status: StatusCode::MULTI_STATUS.as_u16(),
+        content_type: "application/xml; charset=utf-8",
+        body: body.into(),
+    }
+}
+
+/// The response sending a finished answer (its bytes are shared, not copied).
+pub(crate) fn answer_response(answer: Answer) -> Response {
+    let mut r = Response::new(Body::from(answer.body));
+    *r.status_mut() = StatusCode::from_u16(answer.status).unwrap_or(StatusCode::OK);
     r.headers_mut().insert(
         header::CONTENT_TYPE,
-        HeaderValue::from_static("application/xml; charset=utf-8"),
+        HeaderValue::from_static(answer.content_type),
     );
     r
 }

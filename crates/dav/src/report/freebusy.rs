@@ -1,9 +1,7 @@
 //! free-busy-query (RFC 4791 §7.10): busy time of one calendar as a VFREEBUSY.
 
-use axum::body::Body;
-use axum::response::Response;
-use http::{HeaderValue, StatusCode, header};
-use kairos_core::Granted;
+use http::StatusCode;
+use kairos_core::{Answer, Granted};
 use kairos_dav_proto::TimeRange;
 use kairos_store::CollectionKind;
 
@@ -15,7 +13,7 @@ pub(crate) async fn free_busy_query(
     ctx: &Ctx<'_>,
     g: &Granted,
     range: TimeRange,
-) -> DavResult<Response> {
+) -> DavResult<Answer> {
     if g.collection().kind != CollectionKind::Calendar {
         return Err(super::unsupported());
     }
@@ -26,11 +24,9 @@ pub(crate) async fn free_busy_query(
         ));
     }
     let busy = ctx.core.free_busy(&g.reader(), range, None).await?;
-    let body = busy.to_ical(jiff::Timestamp::now());
-    let mut r = Response::new(Body::from(body));
-    r.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/calendar; charset=utf-8"),
-    );
-    Ok(r)
+    Ok(Answer {
+        status: StatusCode::OK.as_u16(),
+        content_type: "text/calendar; charset=utf-8",
+        body: busy.to_ical(jiff::Timestamp::now()).into(),
+    })
 }

@@ -6,15 +6,18 @@ mod principal;
 mod query;
 mod sync;
 
+use std::time::Instant;
+
 use axum::response::Response;
 use http::StatusCode;
-use kairos_core::{CoreError, Granted, Resource};
+use kairos_core::{AnswerKey, CoreError, Granted, Resource};
 use kairos_dav_proto::{Precondition, Report, names, parse_report};
 
 use crate::error::{DavError, DavResult};
-use crate::methods::{Located, locate};
+use crate::methods::{Located, answer_response, locate};
 use crate::paths::DavPath;
-use crate::request::Ctx;
+use crate::properties::needs_dead;
+use crate::request::{Ctx, held_until_sent};
 
 /// Refusal for a report this resource does not support.
 fn unsupported() -> DavError {
@@ -37,43 +40,88 @@ async fn report_collection(ctx: &Ctx<'_>) -> DavResult<(Granted, Option<String>)
 /// Handles REPORT.
 pub(crate) async fn report(ctx: &Ctx<'_>) -> DavResult<Response> {
     let report = parse_report(&ctx.body)?;
-    match report {
+    let (g, object) = match &report {
+        Report::PrincipalPropertySearch {
+            searches,
+            any_of,
+            prop,
+            ..
+        } => return principal::property_search(ctx, searches, *any_of, prop).await,
+        Report::PrincipalSearchPropertySet => return principal::search_property_set(),
+        Report::CalendarMultiget { .. } | Report::CalendarQuery(_) => {
+            report_collection(ctx).await?
+        }
+        Report::SyncCollection { .. } | Report::FreeBusyQuery { .. } => {
+            match report_collection(ctx).await? {
+                (g, None) => (g, None),
+                (_, Some(_)) => return Err(unsupported()),
+            }
+        }
+        _ => return Err(unsupported()),
+    };
+    let key = keepable(&report)
+        .then(|| AnswerKey::new(&ctx.principal, &g, asked(ctx, object.as_deref())));
+    if let Some(kept) = key.as_ref().and_then(|k| ctx.core.kept_answer(k)) {
+        return Ok(answer_response(kept));
+    }
+    let turn = ctx.core.large_answer_turn().await;
+    let began = Instant::now();
+    let answer = match report {
         Report::CalendarMultiget { prop, hrefs } => {
-            let (g, _) = report_collection(ctx).await?;
-            multiget::multiget(ctx, &g, &prop, &hrefs).await
+            multiget::multiget(ctx, &g, &prop, &hrefs).await?
         }
         Report::SyncCollection {
             sync_token,
             limit,
             prop,
             ..
-        } => {
-            let (g, object) = report_collection(ctx).await?;
-            if object.is_some() {
-                return Err(unsupported());
-            }
-            sync::sync_collection(ctx, &g, &sync_token, limit, &prop).await
-        }
-        Report::CalendarQuery(q) => {
-            let (g, object) = report_collection(ctx).await?;
-            query::calendar_query(ctx, &g, object.as_deref(), &q).await
-        }
-        Report::FreeBusyQuery { range } => {
-            let (g, object) = report_collection(ctx).await?;
-            if object.is_some() {
-                return Err(unsupported());
-            }
-            freebusy::free_busy_query(ctx, &g, range).await
-        }
-        Report::PrincipalPropertySearch {
-            searches,
-            any_of,
-            prop,
-            ..
-        } => principal::property_search(ctx, &searches, any_of, &prop).await,
-        Report::PrincipalSearchPropertySet => principal::search_property_set(),
-        _ => Err(unsupported()),
+        } => sync::sync_collection(ctx, &g, &sync_token, limit, &prop).await?,
+        Report::CalendarQuery(q) => query::calendar_query(ctx, &g, object.as_deref(), &q).await?,
+        Report::FreeBusyQuery { range } => freebusy::free_busy_query(ctx, &g, range).await?,
+        _ => return Err(unsupported()),
+    };
+    if let Some(key) = key {
+        ctx.core.keep_answer(key, &answer, began.elapsed());
     }
+    Ok(held_until_sent(answer_response(answer), turn))
+}
+
+/// Whether the answer to `report` depends only on what its [`AnswerKey`] holds, so that
+/// a kept one may be sent again. Not when members' dead properties are asked for (a
+/// PROPPATCH on a member does not move the collection's sequence).
+///
+/// A kept free-busy answer carries the DTSTAMP of when it was built. RFC 5545 §3.8.7.2
+/// makes the DTSTAMP of an object without METHOD the time its information was last
+/// revised in the store, and nothing was revised since: the sequence is unchanged.
+fn keepable(report: &Report) -> bool {
+    match report {
+        Report::CalendarMultiget { prop, .. } | Report::SyncCollection { prop, .. } => {
+            !needs_dead(prop)
+        }
+        Report::CalendarQuery(q) => !needs_dead(&q.prop),
+        Report::FreeBusyQuery { .. } => true,
+        _ => false,
+    }
+}
+
+/// The request as an answer key describes it: the member it names, the Depth header
+/// and the body (the collection, the asker and the grant are the key's own parts).
+fn asked(ctx: &Ctx<'_>, object: Option<&str>) -> Vec<u8> {
+    let depth = ctx
+        .header(&http::header::HeaderName::from_static("depth"))
+        .unwrap_or("");
+    let object = object.unwrap_or("");
+    let mut asked = Vec::with_capacity(object.len() + depth.len() + ctx.body.len() + 2);
+    for part in [
+        object.as_bytes(),
+        b"\0",
+        depth.as_bytes(),
+        b"\0",
+        &ctx.body[..],
+    ] {
+        asked.extend_from_slice(part);
+    }
+    asked
 }
 
 /// Bytes to reserve for a multistatus holding `bodies`: each body with room for its

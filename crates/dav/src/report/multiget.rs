@@ -2,14 +2,13 @@
 
 use std::collections::HashMap;
 
-use axum::response::Response;
-use kairos_core::Granted;
+use kairos_core::{Answer, Granted};
 use kairos_dav_proto::{MultistatusWriter, PropRequest};
 use kairos_store::FetchedObject;
 
 use super::member_name;
 use crate::error::DavResult;
-use crate::methods::multistatus;
+use crate::methods::multistatus_answer;
 use crate::properties::{Target, needs_data, needs_dead, propstats};
 use crate::request::Ctx;
 
@@ -19,7 +18,7 @@ pub(crate) async fn multiget(
     g: &Granted,
     prop: &PropRequest,
     hrefs: &[String],
-) -> DavResult<Response> {
+) -> DavResult<Answer> {
     let reader = g.reader();
     let names: Vec<Option<String>> = hrefs.iter().map(|h| member_name(g, h)).collect();
     let wanted: Vec<String> = names.iter().flatten().cloned().collect();
@@ -61,5 +60,5 @@ pub(crate) async fn multiget(
         };
         out.response(href, &propstats(&env, &target, prop, &dead));
     }
-    Ok(multistatus(out.finish()))
+    Ok(multistatus_answer(out.finish()))
 }

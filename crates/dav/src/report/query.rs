@@ -1,12 +1,11 @@
 //! calendar-query (RFC 4791 §7.8): the members matching a filter, evaluated by core.
 
-use axum::response::Response;
-use kairos_core::{Granted, QueryZone};
+use kairos_core::{Answer, Granted, QueryZone};
 use kairos_dav_proto::{CalendarQuery, MultistatusWriter};
 use kairos_store::CollectionKind;
 
 use crate::error::DavResult;
-use crate::methods::multistatus;
+use crate::methods::multistatus_answer;
 use crate::paths::push_member;
 use crate::properties::{Target, granted_href, needs_data, needs_dead, propstats};
 use crate::request::Ctx;
@@ -26,7 +25,7 @@ pub(crate) async fn calendar_query(
     g: &Granted,
     only: Option<&str>,
     query: &CalendarQuery,
-) -> DavResult<Response> {
+) -> DavResult<Answer> {
     if g.collection().kind != CollectionKind::Calendar {
         return Err(super::unsupported());
     }
@@ -75,5 +74,5 @@ pub(crate) async fn calendar_query(
             &propstats(&env, &target, &query.prop, &dead),
         );
     }
-    Ok(multistatus(out.finish()))
+    Ok(multistatus_answer(out.finish()))
 }

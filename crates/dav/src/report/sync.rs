@@ -1,13 +1,12 @@
 //! sync-collection (RFC 6578): changes since a token, deletions as 404, truncation as 507.
 
-use axum::response::Response;
 use http::StatusCode;
-use kairos_core::Granted;
+use kairos_core::{Answer, Granted};
 use kairos_dav_proto::headers::Depth;
 use kairos_dav_proto::{MultistatusWriter, Precondition, PropRequest, names};
 
 use crate::error::{DavError, DavResult};
-use crate::methods::multistatus;
+use crate::methods::multistatus_answer;
 use crate::paths::push_member;
 use crate::properties::{Target, granted_href, needs_data, propstats};
 use crate::request::Ctx;
@@ -19,7 +18,7 @@ pub(crate) async fn sync_collection(
     token: &str,
     limit: Option<u32>,
     prop: &PropRequest,
-) -> DavResult<Response> {
+) -> DavResult<Answer> {
     // RFC 6578 §3.2 defines the report for Depth 0. The Python caldav library sends
     // Depth 1; on a calendar (no child collections) both mean the same, so accept it.
     if ctx.depth(Depth::Zero)? == Depth::Infinity {
@@ -68,5 +67,5 @@ pub(crate) async fn sync_collection(
         );
     }
     out.sync_token(&page.token.to_string());
-    Ok(multistatus(out.finish()))
+    Ok(multistatus_answer(out.finish()))
 }

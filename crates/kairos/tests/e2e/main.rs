@@ -5,6 +5,7 @@
 
 mod common;
 
+mod answer_cache;
 mod answer_turns;
 mod api_calendars;
 mod api_event_create;
