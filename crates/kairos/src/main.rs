@@ -10,7 +10,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// Allocator options read from the environment when the process starts:
 /// - mimalloc's (Rust's allocations): with arenas committed eagerly (its default where
-///   the OS overcommits), memory freed after a burst (argon2's 19 MiB per password check,
+///   the OS overcommits), memory freed after a burst (argon2's 7 MiB per password check,
 ///   large answers) stayed resident; off, peak RSS over the benchmark scenarios went from
 ///   104–157 MB to 64–99 MB, throughput within the noise (docs/benchmarks.md).
 /// - glibc's (SQLite allocates through the C library): one malloc arena per thread kept

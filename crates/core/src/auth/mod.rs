@@ -36,12 +36,13 @@ const CREDENTIAL_SHARDS: usize = 16;
 pub struct Authenticator {
     cache: CredentialCache,
     throttle: FailureThrottle,
-    /// argon2 needs ~19 MiB and tens of milliseconds per check: bound how many run at once
-    /// so a burst of cold connections cannot exhaust memory or starve the runtime.
+    /// argon2 needs 7 MiB (19 MiB for older hashes) and tens of milliseconds per check:
+    /// bound how many run at once so a burst of cold connections cannot exhaust memory or
+    /// starve the runtime.
     verify_slots: Arc<Semaphore>,
     /// One check at a time per credential (by a shard of its cache key): requests that
     /// present the same pair while it is being checked wait for that check and find its
-    /// result in the cache, instead of each running argon2 (and holding its 19 MiB).
+    /// result in the cache, instead of each running argon2 (and holding its memory).
     same_credential: Box<[tokio::sync::Mutex<()>]>,
     /// argon2 checks run by this process.
     checks: AtomicU64,
