@@ -66,12 +66,51 @@ pub fn recorder() -> &'static PrometheusHandle {
     })
 }
 
-fn method_label(method: &Method) -> &'static str {
+/// Status classes, as labelled.
+const STATUS_CLASSES: [&str; 5] = ["1xx", "2xx", "3xx", "4xx", "5xx"];
+
+/// The counter and histogram handles of every method and status class, made once.
+///
+/// Why: `counter!` and `histogram!` with labels build a key and look it up in the
+/// registry on every call; per request that was 2.6 % of the server's CPU in a `perf`
+/// profile of GET under load. The handles stay valid for the life of the recorder.
+struct RequestMetrics {
+    /// Per method (`KNOWN_METHODS`, then `OTHER`), per status class.
+    counts: Vec<[metrics::Counter; 5]>,
+    /// Per method, as `counts`.
+    durations: Vec<metrics::Histogram>,
+}
+
+fn request_metrics() -> &'static RequestMetrics {
+    static HANDLES: OnceLock<RequestMetrics> = OnceLock::new();
+    HANDLES.get_or_init(|| {
+        // Handles are bound to the recorder installed when they are made.
+        recorder();
+        let methods = KNOWN_METHODS.iter().copied().chain(["OTHER"]);
+        RequestMetrics {
+            counts: methods
+                .clone()
+                .map(|method| {
+                    STATUS_CLASSES.map(|status| {
+                        metrics::counter!("kairos_http_requests_total", "method" => method, "status" => status)
+                    })
+                })
+                .collect(),
+            durations: methods
+                .map(|method| {
+                    metrics::histogram!("kairos_http_request_duration_seconds", "method" => method)
+                })
+                .collect(),
+        }
+    })
+}
+
+/// The index of `method` in the handles: its place in `KNOWN_METHODS`, or `OTHER`'s.
+fn method_index(method: &Method) -> usize {
     KNOWN_METHODS
         .iter()
-        .find(|m| **m == method.as_str())
-        .copied()
-        .unwrap_or("OTHER")
+        .position(|m| *m == method.as_str())
+        .unwrap_or(KNOWN_METHODS.len())
 }
 
 /// Middleware: counts each request and records its latency.
@@ -87,18 +126,17 @@ pub async fn track(request: Request, next: Next) -> Response {
 /// into their buckets every [`SAMPLES_PER_UPKEEP`] requests.
 pub fn record_request(method: &Method, status: StatusCode, elapsed: Duration) {
     static SAMPLES: AtomicU64 = AtomicU64::new(0);
-    let method = method_label(method);
-    let status = match status.as_u16() {
-        100..=199 => "1xx",
-        200..=299 => "2xx",
-        300..=399 => "3xx",
-        400..=499 => "4xx",
-        _ => "5xx",
-    };
-    metrics::counter!("kairos_http_requests_total", "method" => method, "status" => status)
-        .increment(1);
-    metrics::histogram!("kairos_http_request_duration_seconds", "method" => method)
-        .record(elapsed.as_secs_f64());
+    let handles = request_metrics();
+    let method = method_index(method);
+    let class = usize::from(status.as_u16() / 100).clamp(1, 5) - 1;
+    if let Some(counts) = handles.counts.get(method)
+        && let Some(count) = counts.get(class)
+    {
+        count.increment(1);
+    }
+    if let Some(duration) = handles.durations.get(method) {
+        duration.record(elapsed.as_secs_f64());
+    }
     if SAMPLES.fetch_add(1, Ordering::Relaxed) % SAMPLES_PER_UPKEEP == SAMPLES_PER_UPKEEP - 1 {
         recorder().run_upkeep();
     }
@@ -148,10 +186,37 @@ mod tests {
 
     #[test]
     fn unknown_methods_share_one_label() {
-        assert_eq!(method_label(&Method::GET), "GET");
+        assert_eq!(method_index(&Method::GET), 0);
         let report = Method::from_bytes(b"REPORT").unwrap_or(Method::GET);
-        assert_eq!(method_label(&report), "REPORT");
+        assert_eq!(KNOWN_METHODS.get(method_index(&report)), Some(&"REPORT"));
         let odd = Method::from_bytes(b"FROBNICATE").unwrap_or(Method::GET);
-        assert_eq!(method_label(&odd), "OTHER");
+        assert_eq!(method_index(&odd), KNOWN_METHODS.len());
+    }
+
+    #[test]
+    fn requests_are_counted_by_method_and_status_class() {
+        let odd = Method::from_bytes(b"FROBNICATE").unwrap_or(Method::GET);
+        let lock = Method::from_bytes(b"LOCK").unwrap_or(Method::GET);
+        record_request(&odd, StatusCode::NOT_IMPLEMENTED, Duration::from_millis(1));
+        record_request(
+            &lock,
+            StatusCode::from_u16(199).unwrap_or(StatusCode::OK),
+            Duration::ZERO,
+        );
+        record_request(
+            &Method::HEAD,
+            StatusCode::PRECONDITION_FAILED,
+            Duration::ZERO,
+        );
+        let text = recorder().render();
+        for line in [
+            r#"kairos_http_requests_total{method="OTHER",status="5xx"}"#,
+            r#"kairos_http_requests_total{method="LOCK",status="1xx"}"#,
+            r#"kairos_http_requests_total{method="HEAD",status="4xx"}"#,
+            r#"kairos_http_request_duration_seconds_count{method="OTHER"}"#,
+        ] {
+            assert!(text.contains(line), "{line} missing from\n{text}");
+        }
+        assert!(!text.contains("FROBNICATE"));
     }
 }

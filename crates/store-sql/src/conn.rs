@@ -4,7 +4,7 @@
 //! the same on both.
 
 use std::borrow::Cow;
-use std::cell::OnceCell;
+
 use std::sync::Arc;
 
 use kairos_store::{StoreError, StoreResult};
@@ -12,10 +12,10 @@ use rusqlite::types::{Value, ValueRef};
 use sqlx::AnyConnection;
 use sqlx::any::AnyRow;
 
-use crate::direct::{self, Arg, direct_err};
+use crate::direct::{self, Arg, ColumnNames, direct_err};
 use crate::error::{corrupt, db_err};
 use crate::read::{Decoder, bound, pooled_all, pooled_optional};
-use crate::row::{Column, Row, RowRead};
+use crate::row::{Column, Row, RowRead, column_index};
 
 /// The connection a statement runs on.
 pub(crate) enum Conn<'a> {
@@ -72,10 +72,7 @@ impl Query<'_> {
                 .await
                 .map_err(db_err)?
                 .map(OwnedRow::Pooled)),
-            Conn::Direct(c) => {
-                let names = OnceCell::new();
-                direct::optional(c, &self.sql, &self.args, |r| DirectRow::read(&names, r))
-            }
+            Conn::Direct(c) => direct::optional(c, &self.sql, &self.args, DirectRow::read),
         }
     }
 
@@ -96,10 +93,7 @@ impl Query<'_> {
                 .into_iter()
                 .map(OwnedRow::Pooled)
                 .collect()),
-            Conn::Direct(c) => {
-                let names = OnceCell::new();
-                direct::all(c, &self.sql, &self.args, |r| DirectRow::read(&names, r))
-            }
+            Conn::Direct(c) => direct::all(c, &self.sql, &self.args, DirectRow::read),
         }
     }
 }
@@ -114,18 +108,16 @@ pub(crate) enum OwnedRow {
 
 /// A row read from rusqlite: its values, by the statement's column names.
 pub(crate) struct DirectRow {
-    names: Arc<[String]>,
+    names: ColumnNames,
     values: Vec<Value>,
 }
 
 impl DirectRow {
-    /// Copies a row out of its statement; the statement's column names are copied once
-    /// into `shared` and shared by its rows.
-    fn read(shared: &OnceCell<Arc<[String]>>, row: &Row<'_>) -> StoreResult<OwnedRow> {
-        let Row::Direct { row, names } = row else {
+    /// Copies a row out of its statement; the column names are shared by its rows.
+    fn read(row: &Row<'_>) -> StoreResult<OwnedRow> {
+        let Row::Direct { row, names, .. } = row else {
             return Err(StoreError::Backend("a sqlx row on the direct path".into()));
         };
-        let names = shared.get_or_init(|| Arc::from(*names));
         let values = (0..names.len())
             .map(|i| row.get::<_, Value>(i).map_err(direct_err))
             .collect::<StoreResult<Vec<Value>>>()?;
@@ -141,10 +133,7 @@ impl RowRead for OwnedRow {
         match self {
             OwnedRow::Pooled(r) => r.col(column),
             OwnedRow::Direct(r) => {
-                let value = r
-                    .names
-                    .iter()
-                    .position(|n| n == column)
+                let value = column_index(&r.names, column, 0)
                     .and_then(|i| r.values.get(i))
                     .ok_or_else(|| corrupt(format!("no column {column}")))?;
                 T::column_result(ValueRef::from(value))

@@ -1,12 +1,14 @@
 //! Small helpers for reading rows and writing ids, shared by the table modules.
 
+use std::cell::Cell;
+
 use kairos_store::StoreResult;
 use rusqlite::types::FromSql;
 use sqlx::any::AnyRow;
 use sqlx::{Decode, Row as _, Type};
 use uuid::Uuid;
 
-use crate::direct::direct_err;
+use crate::direct::{ColumnNames, direct_err};
 use crate::error::{corrupt, db_err};
 
 /// The stored form of an id: the hyphenated lowercase text, whose byte order matches the
@@ -36,23 +38,44 @@ impl RowRead for AnyRow {
 pub(crate) enum Row<'a> {
     /// From sqlx.
     Pooled(&'a AnyRow),
-    /// From rusqlite, with its statement's column names (read once per statement:
-    /// rusqlite's lookup by name asks SQLite for every column's name on every call).
+    /// From rusqlite, with its statement's column names (rusqlite's own lookup by name
+    /// asks SQLite for every column's name on every call).
     Direct {
         row: &'a rusqlite::Row<'a>,
-        names: &'a [String],
+        names: &'a ColumnNames,
+        /// Where the next lookup starts: decoders mostly read columns in the order they
+        /// were selected, so a lookup usually matches at its first comparison.
+        next: Cell<usize>,
     },
+}
+
+impl<'a> Row<'a> {
+    /// A rusqlite row whose columns are named by `names`.
+    pub(crate) fn direct(row: &'a rusqlite::Row<'a>, names: &'a ColumnNames) -> Row<'a> {
+        Row::Direct {
+            row,
+            names,
+            next: Cell::new(0),
+        }
+    }
+}
+
+/// The index of `column` in `names`, searched from `start` onward and then from the top.
+pub(crate) fn column_index(names: &[Box<str>], column: &str, start: usize) -> Option<usize> {
+    let start = start.min(names.len());
+    (start..names.len())
+        .chain(0..start)
+        .find(|&i| names.get(i).is_some_and(|n| **n == *column))
 }
 
 impl RowRead for Row<'_> {
     fn col<T: Column>(&self, column: &str) -> StoreResult<T> {
         match self {
             Row::Pooled(r) => r.col(column),
-            Row::Direct { row, names } => {
-                let index = names
-                    .iter()
-                    .position(|n| n == column)
+            Row::Direct { row, names, next } => {
+                let index = column_index(names, column, next.get())
                     .ok_or_else(|| corrupt(format!("no column {column}")))?;
+                next.set(index + 1);
                 row.get(index).map_err(direct_err)
             }
         }
@@ -111,5 +134,16 @@ mod tests {
     fn lengths_count_code_points() {
         assert_eq!(sql_len("a/é/日本"), 6);
         assert_eq!(sql_len(""), 0);
+    }
+
+    #[test]
+    fn column_lookups_start_at_the_hint_and_wrap() {
+        let names: Vec<Box<str>> = ["id", "name", "etag", "id2"].map(Box::from).into();
+        assert_eq!(column_index(&names, "etag", 0), Some(2));
+        assert_eq!(column_index(&names, "etag", 3), Some(2));
+        assert_eq!(column_index(&names, "id", 1), Some(0));
+        assert_eq!(column_index(&names, "id2", 9), Some(3));
+        assert_eq!(column_index(&names, "nope", 2), None);
+        assert_eq!(column_index(&[], "id", 0), None);
     }
 }
