@@ -4,7 +4,6 @@
 //! the same on both.
 
 use std::borrow::Cow;
-
 use std::sync::Arc;
 
 use kairos_store::{StoreError, StoreResult};

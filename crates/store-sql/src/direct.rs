@@ -484,6 +484,11 @@ pub(crate) type ColumnNames = Arc<[Box<str>]>;
 /// than the fixed statements, so that only texts built at run time (`IN` lists) churn.
 const MAX_KNOWN_STATEMENTS: usize = 256;
 
+/// The longest statement text kept: above every fixed statement, below the long `IN`
+/// lists built at run time, which would otherwise hold up to 256 copies of several
+/// kilobytes on every thread.
+const MAX_KNOWN_TEXT: usize = 4096;
+
 /// Statement texts with their column names, by the text's address and length.
 type KnownStatements = HashMap<(usize, usize), (Box<str>, ColumnNames)>;
 
@@ -514,10 +519,12 @@ fn column_names(statement: &rusqlite::Statement<'_>, sql: &str) -> ColumnNames {
             .into_iter()
             .map(Box::from)
             .collect();
-        if known.len() >= MAX_KNOWN_STATEMENTS {
-            known.clear();
+        if sql.len() <= MAX_KNOWN_TEXT {
+            if known.len() >= MAX_KNOWN_STATEMENTS {
+                known.clear();
+            }
+            known.insert(key, (Box::from(sql), Arc::clone(&names)));
         }
-        known.insert(key, (Box::from(sql), Arc::clone(&names)));
         names
     })
 }
@@ -674,5 +681,14 @@ mod tests {
         // And a statement read through `optional` decodes by the right names.
         let got = optional(&conn, &sql, &[], |r| crate::row::get::<i64>(r, "b")).unwrap();
         assert_eq!(got, Some(2));
+    }
+
+    #[test]
+    fn long_statement_texts_are_named_but_not_kept() {
+        let conn = Connection::open_in_memory().unwrap();
+        let long = format!("SELECT 1 AS a /* {} */", "x".repeat(MAX_KNOWN_TEXT));
+        assert_eq!(names_of(&conn, &long), ["a"]);
+        let key = (long.as_ptr().addr(), long.len());
+        assert!(COLUMN_NAMES.with_borrow(|known| !known.contains_key(&key)));
     }
 }
