@@ -121,6 +121,15 @@ impl WriteTx for SqlWriteTx {
         users::set_password_hash(&mut self.conn(), id, hash).await
     }
 
+    async fn upgrade_password_hash(
+        &mut self,
+        id: UserId,
+        old: &str,
+        new: &str,
+    ) -> StoreResult<bool> {
+        users::upgrade_password_hash(&mut self.conn(), id, old, new).await
+    }
+
     async fn delete_user(&mut self, id: UserId) -> StoreResult<bool> {
         users::delete(&mut self.conn(), id).await
     }

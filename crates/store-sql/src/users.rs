@@ -90,6 +90,21 @@ pub(crate) async fn set_password_hash(
     Ok(done > 0)
 }
 
+pub(crate) async fn upgrade_password_hash(
+    conn: &mut Conn<'_>,
+    id: UserId,
+    old: &str,
+    new: &str,
+) -> StoreResult<bool> {
+    let done = query("UPDATE users SET password_hash = $3 WHERE id = $1 AND password_hash = $2")
+        .bind(id_text(id.0))
+        .bind(old)
+        .bind(new)
+        .execute(conn)
+        .await?;
+    Ok(done > 0)
+}
+
 /// Deletes a user and everything they own.
 ///
 /// Their collections are deleted explicitly by owner first (one statement, whatever the

@@ -231,6 +231,14 @@ pub trait WriteTx: Send {
     async fn insert_user(&mut self, user: &User) -> StoreResult<()>;
     /// Replaces a user's password hash; false if there is no such user.
     async fn set_password_hash(&mut self, id: UserId, hash: &str) -> StoreResult<bool>;
+    /// Replaces a user's password hash only while it is still `old` (a rehash must not undo
+    /// a password change made meanwhile); false if it was not.
+    async fn upgrade_password_hash(
+        &mut self,
+        id: UserId,
+        old: &str,
+        new: &str,
+    ) -> StoreResult<bool>;
     /// Deletes a user and everything they own; false if there is no such user.
     async fn delete_user(&mut self, id: UserId) -> StoreResult<bool>;
 

@@ -19,7 +19,7 @@ use tokio::sync::Semaphore;
 pub use credential_cache::CredentialCache;
 pub use failures::FailureThrottle;
 pub use oidc::{OidcConfig, SignInDone, SignInStart, local_path};
-pub use password::{hash_password, verify_password};
+pub use password::{hash_password, needs_rehash, verify_password};
 pub use presented::{Presented, presented_or_unauthenticated};
 pub use sessions::{NewSession, csrf_matches, csrf_token, same_secret};
 pub use tokens::{MintedCredential, NewCredential, SECRET_PREFIX};
@@ -99,6 +99,22 @@ impl Kairos {
         self.auth.checks.load(Ordering::Relaxed)
     }
 
+    /// Stores a password's hash made with the current parameters in place of an older one.
+    /// A failure is logged, not returned: the sign-in it follows has succeeded.
+    async fn upgrade_password_hash(&self, user: kairos_store::UserId, old: &str, new: &str) {
+        let upgraded = async {
+            let mut tx = self.store.begin().await?;
+            let done = tx.upgrade_password_hash(user, old, new).await?;
+            tx.commit().await?;
+            Ok::<_, kairos_store::StoreError>(done)
+        };
+        match upgraded.await {
+            Ok(true) => tracing::info!(user = %user.0, "password rehashed with current parameters"),
+            Ok(false) => {}
+            Err(e) => tracing::warn!(error = %e, "password rehash not stored"),
+        }
+    }
+
     /// Checks a user name and password (HTTP Basic). Successful checks are cached briefly;
     /// failures count towards a throttle per user name and per client address.
     pub async fn authenticate_password(
@@ -155,15 +171,25 @@ impl Kairos {
         };
         let candidate = password.to_owned();
         auth.checks.fetch_add(1, Ordering::Relaxed);
-        let verified =
-            tokio::task::spawn_blocking(move || verify_password(&candidate, &stored_hash))
-                .await
-                .map_err(|e| CoreError::Internal(format!("verification task failed: {e}")))?;
+        // The rehash runs under the same permit: it costs as much as the check.
+        let (verified, rehashed) = tokio::task::spawn_blocking(move || {
+            let verified = verify_password(&candidate, &stored_hash);
+            let rehashed = (verified && needs_rehash(&stored_hash))
+                .then(|| hash_password(&candidate).ok())
+                .flatten();
+            (verified, rehashed)
+        })
+        .await
+        .map_err(|e| CoreError::Internal(format!("verification task failed: {e}")))?;
         drop(permit);
 
         match found {
             Some(u) if verified => {
                 auth.throttle.clear(&user_key);
+                if let Some(new) = rehashed {
+                    self.upgrade_password_hash(u.id, &u.password_hash, &new)
+                        .await;
+                }
                 let principal = Principal::new(u.id, u.name);
                 self.ensure_home(&principal).await?;
                 auth.cache.insert(key, principal.clone());

@@ -150,6 +150,61 @@ async fn a_password_change_takes_effect_at_once() {
     assert_challenge(&r);
 }
 
+/// A hash of an earlier version (argon2id with the crate's defaults, m = 19 MiB, t = 2).
+fn old_hash(password: &str) -> String {
+    use argon2::password_hash::{PasswordHasher, SaltString, rand_core::OsRng};
+    argon2::Argon2::default()
+        .hash_password(password.as_bytes(), &SaltString::generate(&mut OsRng))
+        .unwrap()
+        .to_string()
+}
+
+#[tokio::test]
+async fn a_hash_with_old_parameters_is_replaced_at_the_next_sign_in() {
+    use kairos_store::{Store, User, UserId};
+    let h = Harness::new().await;
+    let old = old_hash("carol-password");
+    assert!(old.contains("$m=19456,t=2,p=1$"), "{old}");
+    let carol = User {
+        id: UserId(uuid::Uuid::now_v7()),
+        name: "carol".into(),
+        password_hash: old.clone(),
+        created_at: 0,
+    };
+    let mut tx = h.store.begin().await.unwrap();
+    tx.insert_user(&carol).await.unwrap();
+    tx.commit().await.unwrap();
+    let stored = || async { h.store.user_by_name("carol").await.unwrap().unwrap() };
+
+    // A wrong password changes nothing.
+    let r = h
+        .send(
+            "PROPFIND",
+            "/",
+            Some(("carol", "not-carols")),
+            &[("depth", "0")],
+            Bytes::new(),
+        )
+        .await;
+    assert_challenge(&r);
+    assert_eq!(stored().await.password_hash, old);
+
+    let r = h
+        .send(
+            "PROPFIND",
+            "/",
+            Some(("carol", "carol-password")),
+            &[("depth", "0")],
+            Bytes::new(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::MULTI_STATUS);
+    let new = stored().await.password_hash;
+    assert!(new.contains("$m=7168,t=5,p=1$"), "{new}");
+    assert!(kairos_core::auth::verify_password("carol-password", &new));
+    assert!(!kairos_core::auth::needs_rehash(&new));
+}
+
 /// Alice's tree: default calendar with an event (and a dead property), a second
 /// calendar and a plain collection.
 async fn alice_tree(h: &Harness) {

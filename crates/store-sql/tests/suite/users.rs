@@ -77,6 +77,28 @@ async fn set_password_hash() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn upgrade_password_hash_only_replaces_the_hash_it_was_given() {
+    let db = setup().await;
+    let (alice, _) = user_with_home(&db.store, "alice").await;
+    let mut tx = db.store.begin().await.unwrap();
+    assert!(tx.set_password_hash(alice.id, "changed").await.unwrap());
+    // A rehash computed from the hash read before the change loses.
+    assert!(
+        !tx.upgrade_password_hash(alice.id, "before", "rehashed")
+            .await
+            .unwrap()
+    );
+    assert!(
+        tx.upgrade_password_hash(alice.id, "changed", "rehashed")
+            .await
+            .unwrap()
+    );
+    tx.commit().await.unwrap();
+    let stored = db.store.user_by_id(alice.id).await.unwrap().unwrap();
+    assert_eq!(stored.password_hash, "rehashed");
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn delete_user_removes_everything_they_own() {
     let db = setup().await;
     let (alice, home) = user_with_home(&db.store, "alice").await;
