@@ -17,13 +17,16 @@ const MEMORY_KIB: u32 = 7 * 1024;
 /// Passes over that memory.
 const PASSES: u32 = 5;
 
+/// Lanes (parallelism).
+const LANES: u32 = 1;
+
 /// Hashes a password with argon2id and a random salt (m = 7 MiB, t = 5, p = 1). Hashes
 /// made with other parameters (earlier versions used m = 19 MiB, t = 2) still verify:
 /// the parameters are part of the stored string.
 pub fn hash_password(password: &str) -> CoreResult<String> {
     let failed =
         |e: &dyn std::fmt::Display| CoreError::Internal(format!("password hashing failed: {e}"));
-    let params = Params::new(MEMORY_KIB, PASSES, 1, None).map_err(|e| failed(&e))?;
+    let params = Params::new(MEMORY_KIB, PASSES, LANES, None).map_err(|e| failed(&e))?;
     let salt = SaltString::generate(&mut OsRng);
     Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
         .hash_password(password.as_bytes(), &salt)
@@ -47,7 +50,7 @@ pub fn needs_rehash(stored: &str) -> bool {
         || parsed.version != Some(Version::V0x13 as u32)
         || !current("m", MEMORY_KIB)
         || !current("t", PASSES)
-        || !current("p", 1)
+        || !current("p", LANES)
 }
 
 /// Checks a password against a stored PHC hash. A malformed stored hash never matches.
