@@ -75,9 +75,10 @@ impl Checkpointer {
         })
     }
 
-    /// Notes one commit; every [`COMMITS_PER_CHECKPOINT`]th wakes the thread.
-    pub(crate) fn committed(&self) {
-        let n = self.since_last.fetch_add(1, Ordering::Relaxed) + 1;
+    /// Notes `transactions` committed (together, by one group commit of the writer);
+    /// every [`COMMITS_PER_CHECKPOINT`]th transaction wakes the thread.
+    pub(crate) fn committed(&self, transactions: u32) {
+        let n = self.since_last.fetch_add(transactions, Ordering::Relaxed) + transactions;
         if n >= COMMITS_PER_CHECKPOINT {
             self.since_last.store(0, Ordering::Relaxed);
             // Full means a wake-up is already pending: this commit is covered by it.
@@ -161,7 +162,7 @@ mod tests {
         let checkpointer = Checkpointer::start(&path, DirectReads::new(path.clone())).unwrap();
         for v in 0..COMMITS_PER_CHECKPOINT {
             writer.execute("INSERT INTO t VALUES (?1)", [v]).unwrap();
-            checkpointer.committed();
+            checkpointer.committed(1);
         }
         assert_eq!(
             file_len(&path),
@@ -180,7 +181,7 @@ mod tests {
         let before = file_len(&path);
         let checkpointer = Checkpointer::start(&path, DirectReads::new(path.clone())).unwrap();
         writer.execute("INSERT INTO t VALUES (1)", []).unwrap();
-        checkpointer.committed();
+        checkpointer.committed(1);
         let deadline = std::time::Instant::now() + Duration::from_secs(20);
         while file_len(&path) == before && std::time::Instant::now() < deadline {
             std::thread::sleep(Duration::from_millis(50));

@@ -418,10 +418,12 @@ impl WriteTx for SqlWriteTx {
         let hub = self.signals.clone();
         hub.notify_in_tx(&mut self.conn(), &signals).await?;
         match self.tx {
-            Inner::Sqlx(tx) => tx.commit().await.map_err(db_err)?,
-            Inner::Direct(tx) => tx.commit()?,
+            Inner::Sqlx(tx) => {
+                tx.commit().await.map_err(db_err)?;
+                hub.committed(signals);
+            }
+            Inner::Direct(tx) => tx.commit(move || hub.committed(signals)).await?,
         }
-        hub.committed(signals);
         Ok(())
     }
 }

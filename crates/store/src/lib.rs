@@ -18,7 +18,7 @@ pub use types::*;
 
 /// Errors a store can report. Backend details are flattened to text: domain code never
 /// sees driver types.
-#[derive(Debug, thiserror::Error)]
+#[derive(Clone, Debug, thiserror::Error)]
 pub enum StoreError {
     /// A uniqueness constraint was violated (duplicate user name, path, name or UID).
     #[error("conflict: {0}")]
