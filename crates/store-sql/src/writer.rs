@@ -11,9 +11,9 @@
 //! (the admin CLI) is waited out on a blocking thread, never on an async worker.
 //!
 //! Group commit: when others are already waiting for the connection, a finished
-//! transaction does not `COMMIT` at once. Each transaction is a savepoint inside one
-//! SQLite transaction (a *group*); a finished one releases its savepoint and hands the
-//! connection on, and whoever finds nobody waiting commits the group for everyone in it.
+//! transaction does not `COMMIT` at once. It hands the connection on with its SQLite
+//! transaction (a *group*) still open; the next transaction runs inside it as a
+//! savepoint, and whoever finds nobody waiting commits the group for everyone in it.
 //! Why: under concurrent writes a commit's fixed work (the WAL frames of the pages every
 //! transaction touches — the collection row, the change log's and the tables' last
 //! leaves — and the checkpoint check SQLite runs at every commit) is shared by the
@@ -75,7 +75,7 @@ struct Writing {
     next_group: u64,
 }
 
-/// One SQLite transaction holding the released savepoints of finished transactions.
+/// One SQLite transaction holding the changes of finished transactions.
 struct Group {
     id: u64,
     /// Finished transactions in it, waiting for its `COMMIT`.
@@ -129,8 +129,8 @@ impl DirectWriter {
         // write lock, and WAL readers do not block a writer.
         conn.busy_timeout(Duration::ZERO).map_err(direct_err)?;
         // The same settings as the pooled connections (see `pool::sqlite_options`) but
-        // for `temp_store`: every transaction here is a savepoint, and SQLite copies each
-        // page a savepoint changes into a sub-journal, kept all in memory under
+        // for `temp_store`: a transaction joining a group is a savepoint, and SQLite copies
+        // each page a savepoint changes into a sub-journal, kept all in memory under
         // `temp_store = MEMORY`. Measured on the `medium` upload: peak RSS 97 MB that
         // way, 66 MB with `FILE` (sub-journals past 64 KiB go to an unlinked temporary
         // file), with PUT throughput within the noise.
@@ -199,20 +199,20 @@ impl DirectWriter {
                 after_commit: Vec::new(),
             });
         }
-        if let Err(e) = guard.conn.execute_batch("SAVEPOINT member") {
-            let err = direct_err(e);
-            // Nothing of this transaction was written; a group nobody is in yet ends.
-            if guard.group.as_ref().is_some_and(|g| g.released == 0) {
-                if let Err(e) = guard.conn.execute_batch("ROLLBACK") {
-                    tracing::error!(error = %e, "rolling back a SQLite write transaction failed");
-                }
-                end_group(&mut guard, Err(err.clone()));
-            }
-            return Err(err);
+        // Only a transaction joining finished ones needs a savepoint, to be undone without
+        // them; the first of a group is undone with the whole SQLite transaction, and so
+        // pays nothing for grouping (a lone writer never takes one).
+        let savepoint = guard.group.as_ref().is_some_and(|g| g.released > 0);
+        if savepoint {
+            guard
+                .conn
+                .execute_batch("SAVEPOINT member")
+                .map_err(direct_err)?;
         }
         Ok(DirectTx {
             guard,
             open: true,
+            savepoint,
             shared: Arc::clone(shared),
         })
     }
@@ -284,12 +284,15 @@ fn end_group(writing: &mut Writing, outcome: StoreResult<()>) {
     group.outcome.send_replace(Some(outcome));
 }
 
-/// An open transaction of the [`DirectWriter`] (a savepoint of its group); rolled back
-/// when dropped uncommitted.
+/// An open transaction of the [`DirectWriter`], inside its group; rolled back when
+/// dropped uncommitted.
 pub(crate) struct DirectTx {
     guard: OwnedMutexGuard<Writing>,
-    /// Whether the savepoint has not yet been released or rolled back.
+    /// Whether the transaction has not yet been released into its group or rolled back.
     open: bool,
+    /// Whether it is a savepoint (it joined finished transactions) rather than the
+    /// group's SQLite transaction itself.
+    savepoint: bool,
     shared: Arc<Shared>,
 }
 
@@ -306,11 +309,13 @@ impl DirectTx {
         mut self,
         after_commit: impl FnOnce() + Send + 'static,
     ) -> StoreResult<()> {
-        // A failed RELEASE leaves the savepoint open: Drop rolls it back.
-        self.guard
-            .conn
-            .execute_batch("RELEASE member")
-            .map_err(direct_err)?;
+        if self.savepoint {
+            // A failed RELEASE leaves the savepoint open: Drop rolls it back.
+            self.guard
+                .conn
+                .execute_batch("RELEASE member")
+                .map_err(direct_err)?;
+        }
         self.open = false;
         let shared = Arc::clone(&self.shared);
         let Some(group) = self.guard.group.as_mut() else {
@@ -366,38 +371,34 @@ impl Drop for DirectTx {
             return;
         }
         let writing = &mut *self.guard;
-        let undone = writing
-            .conn
-            .execute_batch("ROLLBACK TO member; RELEASE member");
-        if writing.conn.is_autocommit() {
-            // SQLite ended the whole transaction itself (after some errors it does):
-            // the finished members' changes went with it.
-            end_group(
-                writing,
-                Err(StoreError::Backend(
-                    "the SQLite transaction was rolled back".into(),
-                )),
-            );
-            return;
+        if self.savepoint {
+            let undone = writing
+                .conn
+                .execute_batch("ROLLBACK TO member; RELEASE member");
+            if writing.conn.is_autocommit() {
+                // SQLite ended the whole transaction itself (after some errors it does):
+                // the finished members' changes went with it, and they must hear so.
+                end_group(writing, Err(rolled_back()));
+                return;
+            }
+            match undone {
+                // The group stays open for its finished members.
+                Ok(()) => return,
+                Err(e) => tracing::error!(error = %e, "rolling back a SQLite savepoint failed"),
+            }
         }
-        let released = writing.group.as_ref().map_or(0, |g| g.released);
-        if let Err(e) = undone {
-            tracing::error!(error = %e, "rolling back a SQLite savepoint failed");
-        } else if released > 0 {
-            // The group stays open for its finished members.
-            return;
-        }
-        let ended = writing.conn.execute_batch("ROLLBACK");
-        if let Err(e) = &ended {
+        if !writing.conn.is_autocommit()
+            && let Err(e) = writing.conn.execute_batch("ROLLBACK")
+        {
             tracing::error!(error = %e, "rolling back a SQLite write transaction failed");
         }
-        end_group(
-            writing,
-            Err(StoreError::Backend(
-                "the SQLite transaction was rolled back".into(),
-            )),
-        );
+        end_group(writing, Err(rolled_back()));
     }
+}
+
+/// What the members of a group rolled back are told.
+fn rolled_back() -> StoreError {
+    StoreError::Backend("the SQLite transaction was rolled back".into())
 }
 
 #[cfg(test)]
