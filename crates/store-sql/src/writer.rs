@@ -78,13 +78,19 @@ struct Writing {
 /// One SQLite transaction holding the changes of finished transactions.
 struct Group {
     id: u64,
-    /// Finished transactions in it, waiting for its `COMMIT`.
-    released: usize,
     /// How the group ended, for its members.
     outcome: watch::Sender<Option<StoreResult<()>>>,
-    /// What the members asked to run once their change is committed: whoever commits
-    /// runs them, so a member whose caller stopped waiting is still announced.
+    /// One entry per finished transaction in it: what it asked to run once its change is
+    /// committed. Whoever commits runs them, so a member whose caller stopped waiting is
+    /// still announced.
     after_commit: Vec<AfterCommit>,
+}
+
+impl Group {
+    /// Finished transactions in it, waiting for its `COMMIT`.
+    fn released(&self) -> usize {
+        self.after_commit.len()
+    }
 }
 
 /// Work to run once a transaction's change is committed.
@@ -94,7 +100,7 @@ impl std::fmt::Debug for Group {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Group")
             .field("id", &self.id)
-            .field("released", &self.released)
+            .field("released", &self.released())
             .finish_non_exhaustive()
     }
 }
@@ -194,7 +200,6 @@ impl DirectWriter {
             guard.next_group += 1;
             guard.group = Some(Group {
                 id,
-                released: 0,
                 outcome: watch::Sender::new(None),
                 after_commit: Vec::new(),
             });
@@ -202,7 +207,7 @@ impl DirectWriter {
         // Only a transaction joining finished ones needs a savepoint, to be undone without
         // them; the first of a group is undone with the whole SQLite transaction, and so
         // pays nothing for grouping (a lone writer never takes one).
-        let savepoint = guard.group.as_ref().is_some_and(|g| g.released > 0);
+        let savepoint = guard.group.as_ref().is_some_and(|g| g.released() > 0);
         if savepoint {
             guard
                 .conn
@@ -254,7 +259,7 @@ fn begin_waiting(
 fn commit_group(writing: &mut Writing, shared: &Shared) -> StoreResult<()> {
     let result = writing.conn.execute_batch("COMMIT").map_err(direct_err);
     if result.is_ok() {
-        let released = writing.group.as_ref().map_or(0, |g| g.released);
+        let released = writing.group.as_ref().map_or(0, Group::released);
         // Before anyone is answered: readers must not keep a snapshot from before it.
         shared.readers.committed();
         shared
@@ -316,16 +321,16 @@ impl DirectTx {
                 .execute_batch("RELEASE member")
                 .map_err(direct_err)?;
         }
-        self.open = false;
         let shared = Arc::clone(&self.shared);
+        // Never without a group (begin opens one); if it were, Drop rolls back.
         let Some(group) = self.guard.group.as_mut() else {
             return Err(StoreError::Backend(
                 "the SQLite writer lost its transaction".into(),
             ));
         };
-        group.released += 1;
+        self.open = false;
         group.after_commit.push(Box::new(after_commit));
-        if shared.waiting.load(Ordering::SeqCst) == 0 || group.released >= GROUP_MAX {
+        if shared.waiting.load(Ordering::SeqCst) == 0 || group.released() >= GROUP_MAX {
             return commit_group(&mut self.guard, &shared);
         }
         let id = group.id;
@@ -349,10 +354,9 @@ async fn wait_for_group(
             biased;
             ended = outcome.wait_for(Option::is_some) => {
                 return match ended {
-                    Ok(ended) => (*ended).clone().unwrap_or(Ok(())),
-                    Err(_) => Err(StoreError::Backend(
-                        "the SQLite writer went away before committing".into(),
-                    )),
+                    // `wait_for` returns only once the outcome is there.
+                    Ok(ended) => (*ended).clone().unwrap_or_else(|| Err(went_away())),
+                    Err(_) => Err(went_away()),
                 };
             }
             mut writing = Arc::clone(&shared.conn).lock_owned() => {
@@ -394,6 +398,11 @@ impl Drop for DirectTx {
         }
         end_group(writing, Err(rolled_back()));
     }
+}
+
+/// What a member is told when its group ended without an outcome.
+fn went_away() -> StoreError {
+    StoreError::Backend("the SQLite writer went away before committing".into())
 }
 
 /// What the members of a group rolled back are told.
